@@ -1,0 +1,186 @@
+//! [`Delivery`], the proof that a request's signature was verified.
+
+use std::fmt;
+use std::time::SystemTime;
+
+use crate::headers::{self, Headers};
+use crate::Error;
+
+/// A verified delivery: the exact body whose signature checked out, and the
+/// metadata that came with it, borrowed from the request.
+///
+/// Only a [`Provider`](crate::Provider) can make one, so holding a
+/// `Delivery` proves verification happened. Its fields are private; read
+/// them through the methods.
+///
+/// What is *signed* differs by scheme: the body always is; a timestamp is
+/// when [`timestamp`](Delivery::timestamp) is `Some`; for GitHub and Linear
+/// the id and event come from headers that the signature does **not** cover
+/// (the senders sign only the body), so treat them as routing hints, and
+/// deduplicate on them knowing an attacker who captured a delivery can
+/// replay its body under a fresh id.
+///
+/// ```
+/// use hooksig::{github::GitHub, Provider};
+///
+/// let github = GitHub::new("It's a Secret to Everybody")?;
+/// let body = br#"{"zen":"Design for failure.","hook_id":1}"#;
+/// let sig = github.sign(body);
+/// let headers = [
+///     ("X-Hub-Signature-256", sig.as_str()),
+///     ("X-GitHub-Event", "ping"),
+///     ("X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958"),
+/// ];
+/// let delivery = github.verify(&headers, body)?;
+/// assert!(delivery.is_ping());
+/// assert_eq!(delivery.id(), Some("72d3162e-cc78-11e3-81ab-4c9367dc0958"));
+///
+/// #[derive(serde::Deserialize)]
+/// struct Ping<'a> { zen: &'a str }
+/// let ping: Ping<'_> = delivery.json()?;
+/// assert_eq!(ping.zen, "Design for failure.");
+/// # Ok::<(), hooksig::Error>(())
+/// ```
+#[must_use = "a Delivery is the result of verification; use its body"]
+#[derive(Clone, Copy)]
+pub struct Delivery<'a> {
+    provider: &'static str,
+    body: &'a [u8],
+    headers: &'a dyn Headers,
+    id: Field<'a>,
+    event: Field<'a>,
+    timestamp: Option<SystemTime>,
+    ping_event: Option<&'static str>,
+}
+
+/// Where a piece of metadata comes from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Field<'a> {
+    /// Not carried by this scheme.
+    Absent,
+    /// Read from this header when asked for (no lookup on the verify path).
+    Header(&'static str),
+    /// Already known (read from the signed body, or a configured header).
+    Value(Option<&'a str>),
+}
+
+impl<'a> Delivery<'a> {
+    /// Builds the proof; only providers call this, after verifying.
+    pub(crate) fn new(provider: &'static str, body: &'a [u8], headers: &'a dyn Headers) -> Self {
+        Delivery {
+            provider,
+            body,
+            headers,
+            id: Field::Absent,
+            event: Field::Absent,
+            timestamp: None,
+            ping_event: None,
+        }
+    }
+
+    pub(crate) fn with_id(mut self, id: Field<'a>) -> Self {
+        self.id = id;
+        self
+    }
+
+    pub(crate) fn with_event(mut self, event: Field<'a>) -> Self {
+        self.event = event;
+        self
+    }
+
+    pub(crate) fn with_timestamp(mut self, timestamp: Option<SystemTime>) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    pub(crate) fn with_ping_event(mut self, ping: &'static str) -> Self {
+        self.ping_event = Some(ping);
+        self
+    }
+
+    fn read(&self, field: Field<'a>) -> Option<&'a str> {
+        match field {
+            Field::Absent => None,
+            Field::Header(name) => headers::text(self.headers, name),
+            Field::Value(value) => value,
+        }
+    }
+
+    /// The name of the provider that verified it (`"github"`, `"linear"`, …).
+    #[must_use]
+    pub fn provider(&self) -> &'static str {
+        self.provider
+    }
+
+    /// The exact bytes whose signature was verified. Parse these, never a
+    /// re-serialised copy.
+    #[must_use]
+    pub fn body(&self) -> &'a [u8] {
+        self.body
+    }
+
+    /// The delivery id the sender assigned (GitHub `X-GitHub-Delivery`,
+    /// Linear `Linear-Delivery`, Notify's `event_id`, …): the key for
+    /// duplicate suppression.
+    ///
+    /// `None` when the scheme has none, or when the header is absent,
+    /// repeated or not UTF-8.
+    #[must_use]
+    pub fn id(&self) -> Option<&'a str> {
+        self.read(self.id)
+    }
+
+    /// The event name (GitHub `X-GitHub-Event`, Linear `Linear-Event`,
+    /// Notify's `event`, …), with the same `None` cases as
+    /// [`id`](Delivery::id).
+    #[must_use]
+    pub fn event(&self) -> Option<&'a str> {
+        self.read(self.event)
+    }
+
+    /// The timestamp the signature covers and the replay window was checked
+    /// against, where the scheme signs one (Linear's `webhookTimestamp`,
+    /// Notify's `timestamp`).
+    #[must_use]
+    pub fn timestamp(&self) -> Option<SystemTime> {
+        self.timestamp
+    }
+
+    /// Whether this is the sender's connectivity check (GitHub's `ping`
+    /// event), which a receiver should acknowledge without processing.
+    #[must_use]
+    pub fn is_ping(&self) -> bool {
+        self.ping_event.is_some() && self.event() == self.ping_event
+    }
+
+    /// Any request header, as text (`None` when absent, repeated or not
+    /// UTF-8). Headers other than the signature ones are **not** covered by
+    /// the signature.
+    #[must_use]
+    pub fn header(&self, name: &str) -> Option<&'a str> {
+        headers::text(self.headers, name)
+    }
+
+    /// Deserializes the verified body. Borrowing types (`&'a str` fields)
+    /// borrow from the request body.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Deserialize`] with serde_json's description when the body
+    /// is not JSON of type `T`.
+    pub fn json<T: serde::Deserialize<'a>>(&self) -> Result<T, Error> {
+        serde_json::from_slice(self.body).map_err(|err| Error::Deserialize(err.to_string()))
+    }
+}
+
+impl fmt::Debug for Delivery<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Delivery")
+            .field("provider", &self.provider)
+            .field("id", &self.id())
+            .field("event", &self.event())
+            .field("timestamp", &self.timestamp)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}

@@ -1,0 +1,164 @@
+//! Secrets, the rotation set, and the one constant-time MAC comparison.
+//!
+//! Each secret is turned into an HMAC-SHA256 state with the key already
+//! absorbed (the inner and outer padded key blocks hashed) when a provider is
+//! built. A request clones that state, so no key schedule runs per request,
+//! and the raw secret is not kept at all. The states are zeroized on drop.
+
+use std::fmt;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use subtle::{Choice, ConstantTimeEq};
+
+use crate::encoding::Tag;
+use crate::Error;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The secrets a provider accepts: the current one first, then any number of
+/// previous ones kept during a rotation. Signing uses the current one.
+#[derive(Clone)]
+pub(crate) struct Keys {
+    current: HmacSha256,
+    previous: Vec<HmacSha256>,
+}
+
+fn state(secret: &[u8]) -> Result<HmacSha256, Error> {
+    if secret.is_empty() {
+        return Err(Error::InvalidConfig("secret is empty"));
+    }
+    HmacSha256::new_from_slice(secret)
+        .map_err(|_| Error::InvalidConfig("secret is not a valid HMAC key"))
+}
+
+fn mac(state: &HmacSha256, parts: &[&[u8]]) -> Tag {
+    let mut mac = state.clone();
+    for part in parts {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+/// Compares two tags in constant time: every byte is examined whatever the
+/// others hold (`subtle`). This is the only place hooksig compares a MAC.
+pub(crate) fn tags_equal(computed: &Tag, provided: &Tag) -> Choice {
+    computed[..].ct_eq(&provided[..])
+}
+
+impl Keys {
+    /// A set holding one secret.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when the secret is empty: an empty HMAC key
+    /// is a configuration mistake (an unset environment variable) that would
+    /// make every signature forgeable.
+    pub(crate) fn new(secret: &[u8]) -> Result<Self, Error> {
+        Ok(Keys {
+            current: state(secret)?,
+            previous: Vec::new(),
+        })
+    }
+
+    /// Adds a previous secret that is still accepted.
+    ///
+    /// # Errors
+    ///
+    /// As [`Keys::new`].
+    pub(crate) fn add_previous(&mut self, secret: &[u8]) -> Result<(), Error> {
+        self.previous.push(state(secret)?);
+        Ok(())
+    }
+
+    /// The MAC of the concatenated `parts` under the current secret.
+    pub(crate) fn sign(&self, parts: &[&[u8]]) -> Tag {
+        mac(&self.current, parts)
+    }
+
+    /// Succeeds when the MAC of the concatenated `parts` under any accepted
+    /// secret equals any of the `provided` tags. The content is fed to the
+    /// MAC piece by piece (`{t}.{body}` is never assembled in memory), each
+    /// secret's MAC is computed once, and every comparison is constant time.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SignatureMismatch`], and nothing else.
+    pub(crate) fn verify(&self, parts: &[&[u8]], provided: &[Tag]) -> Result<(), Error> {
+        for state in std::iter::once(&self.current).chain(&self.previous) {
+            let computed = mac(state, parts);
+            let mut matched = Choice::from(0);
+            for tag in provided {
+                matched |= tags_equal(&computed, tag);
+            }
+            if bool::from(matched) {
+                return Ok(());
+            }
+        }
+        Err(Error::SignatureMismatch)
+    }
+
+    /// How many secrets are accepted.
+    pub(crate) fn count(&self) -> usize {
+        1 + self.previous.len()
+    }
+}
+
+impl fmt::Debug for Keys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Keys")
+            .field("secrets", &self.count())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_secret_is_rejected() {
+        assert_eq!(
+            Keys::new(b"").unwrap_err(),
+            Error::InvalidConfig("secret is empty")
+        );
+        let mut keys = Keys::new(b"k").unwrap();
+        assert!(keys.add_previous(b"").is_err());
+        assert_eq!(keys.count(), 1);
+    }
+
+    #[test]
+    fn parts_are_fed_as_one_message() {
+        let keys = Keys::new(b"key").unwrap();
+        assert_eq!(keys.sign(&[b"ab", b"", b"c"]), keys.sign(&[b"abc"]));
+        assert_ne!(keys.sign(&[b"abc"]), keys.sign(&[b"abd"]));
+    }
+
+    #[test]
+    fn rotation_accepts_previous_secrets_and_signs_with_the_current() {
+        let old = Keys::new(b"old").unwrap();
+        let mut keys = Keys::new(b"new").unwrap();
+        keys.add_previous(b"old").unwrap();
+        let old_tag = old.sign(&[b"body"]);
+        assert_eq!(keys.verify(&[b"body"], &[old_tag]), Ok(()));
+        assert_ne!(keys.sign(&[b"body"]), old_tag);
+        let other = Keys::new(b"other").unwrap().sign(&[b"body"]);
+        assert_eq!(
+            keys.verify(&[b"body"], &[other]),
+            Err(Error::SignatureMismatch)
+        );
+        assert_eq!(
+            keys.verify(&[b"body"], &[other, old_tag]),
+            Ok(()),
+            "any provided tag may match"
+        );
+        assert_eq!(keys.verify(&[b"body"], &[]), Err(Error::SignatureMismatch));
+    }
+
+    #[test]
+    fn debug_prints_no_key_material() {
+        let keys = Keys::new(b"hunter2-super-secret").unwrap();
+        let text = format!("{keys:?}");
+        assert_eq!(text, "Keys { secrets: 1, .. }");
+    }
+}

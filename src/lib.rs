@@ -1,0 +1,20 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs, missing_debug_implementations)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod delivery;
+mod encoding;
+pub mod error;
+mod headers;
+mod json;
+mod key;
+mod provider;
+mod providers;
+mod time;
+
+pub use delivery::Delivery;
+pub use error::Error;
+pub use headers::{Headers, Lookup};
+pub use provider::{Outgoing, Provider};
+pub use providers::{generic, github, linear, notify};

@@ -1,0 +1,240 @@
+//! The replay window, and the timestamp formats senders use.
+//!
+//! All arithmetic is done in `i128`, so no timestamp a sender can write
+//! (`u64::MAX` milliseconds, negative seconds) and no tolerance a user can
+//! configure overflows or panics.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::Error;
+
+/// Whole units since the UNIX epoch, negative before it, truncated toward
+/// negative infinity the way the senders' own clocks read.
+fn since_epoch(now: SystemTime, unit_nanos: i128) -> i128 {
+    match now.duration_since(UNIX_EPOCH) {
+        Ok(after) => after.as_nanos() as i128 / unit_nanos,
+        Err(before) => -((before.duration().as_nanos() as i128 + unit_nanos - 1) / unit_nanos),
+    }
+}
+
+/// `now` in whole milliseconds since the UNIX epoch.
+pub(crate) fn unix_millis(now: SystemTime) -> i128 {
+    since_epoch(now, 1_000_000)
+}
+
+/// Checks that `timestamp` lies within `tolerance` of `now`, both inclusive
+/// and both counted in milliseconds since the UNIX epoch.
+///
+/// # Errors
+///
+/// [`Error::TimestampTooOld`] or [`Error::TimestampInFuture`].
+pub(crate) fn check_window_millis(
+    timestamp: i128,
+    now: SystemTime,
+    tolerance: Duration,
+) -> Result<(), Error> {
+    let now = unix_millis(now);
+    // A Duration holds at most ~1.8e22 ms: far inside i128.
+    let tolerance = tolerance.as_millis() as i128;
+    if now - timestamp > tolerance {
+        Err(Error::TimestampTooOld)
+    } else if timestamp - now > tolerance {
+        Err(Error::TimestampInFuture)
+    } else {
+        Ok(())
+    }
+}
+
+/// The `SystemTime` of a millisecond UNIX timestamp, if the platform can
+/// represent it.
+pub(crate) fn from_unix_millis(millis: i128) -> Option<SystemTime> {
+    let magnitude = u64::try_from(millis.unsigned_abs()).ok()?;
+    let offset = Duration::from_millis(magnitude);
+    if millis >= 0 {
+        UNIX_EPOCH.checked_add(offset)
+    } else {
+        UNIX_EPOCH.checked_sub(offset)
+    }
+}
+
+/// Parses an RFC 3339 date-time (`2024-05-01T12:00:00Z`,
+/// `2024-05-01T14:00:00.123+02:00`) into milliseconds since the UNIX epoch.
+/// Fractions beyond milliseconds are truncated. Returns `None` for anything
+/// that is not a valid RFC 3339 `date-time`.
+pub(crate) fn parse_rfc3339_millis(text: &str) -> Option<i128> {
+    let b = text.as_bytes();
+    if b.len() < 20 {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| -> Option<i128> {
+        let digits = b.get(range)?;
+        let mut value = 0i128;
+        for &d in digits {
+            if !d.is_ascii_digit() {
+                return None;
+            }
+            value = value * 10 + i128::from(d - b'0');
+        }
+        Some(value)
+    };
+    let year = num(0..4)?;
+    let month = num(5..7)?;
+    let day = num(8..10)?;
+    let hour = num(11..13)?;
+    let minute = num(14..16)?;
+    let second = num(17..19)?;
+    if b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' {
+        return None;
+    }
+    if b[16] != b':' {
+        return None;
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    // RFC 3339 allows a leap second (60).
+    if day == 0 || day > days_in_month || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+
+    let mut rest = &b[19..];
+    let mut millis = 0i128;
+    if let [b'.', tail @ ..] = rest {
+        let digits = tail.iter().take_while(|d| d.is_ascii_digit()).count();
+        if digits == 0 {
+            return None;
+        }
+        for (i, &d) in tail[..digits].iter().take(3).enumerate() {
+            millis += i128::from(d - b'0') * [100, 10, 1][i];
+        }
+        rest = &tail[digits..];
+    }
+    let offset_minutes = match rest {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let two = |a: u8, b: u8| -> Option<i128> {
+                (a.is_ascii_digit() && b.is_ascii_digit())
+                    .then(|| i128::from(a - b'0') * 10 + i128::from(b - b'0'))
+            };
+            let (h, m) = (two(*h1, *h2)?, two(*m1, *m2)?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            if *sign == b'+' {
+                h * 60 + m
+            } else {
+                -(h * 60 + m)
+            }
+        }
+        _ => return None,
+    };
+
+    let days = days_from_civil(year, month, day);
+    let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offset_minutes * 60;
+    Some(seconds * 1_000 + millis)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// `days_from_civil`).
+fn days_from_civil(year: i128, month: i128, day: i128) -> i128 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at_millis(ms: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_millis(ms)
+    }
+
+    #[test]
+    fn window_is_inclusive_in_both_directions() {
+        let tol = Duration::from_secs(60);
+        let ts = 1_579_784_000_000;
+        assert_eq!(
+            check_window_millis(ts, at_millis(1_579_784_060_000), tol),
+            Ok(())
+        );
+        assert_eq!(
+            check_window_millis(ts, at_millis(1_579_783_940_000), tol),
+            Ok(())
+        );
+        assert_eq!(
+            check_window_millis(ts, at_millis(1_579_784_060_001), tol),
+            Err(Error::TimestampTooOld)
+        );
+        assert_eq!(
+            check_window_millis(ts, at_millis(1_579_783_939_999), tol),
+            Err(Error::TimestampInFuture)
+        );
+    }
+
+    #[test]
+    fn extreme_values_do_not_overflow() {
+        let now = SystemTime::now();
+        for ts in [i128::from(u64::MAX), i128::from(i64::MIN), 0, -1] {
+            let _ = check_window_millis(ts, now, Duration::MAX);
+            let _ = check_window_millis(ts, now, Duration::ZERO);
+            let _ = from_unix_millis(ts);
+        }
+        assert_eq!(
+            check_window_millis(i128::from(u64::MAX), now, Duration::MAX),
+            Ok(())
+        );
+        let before_epoch = UNIX_EPOCH - Duration::from_nanos(1);
+        assert_eq!(unix_millis(before_epoch), -1);
+    }
+
+    #[test]
+    fn rfc3339_parses_offsets_fractions_and_rejects_garbage() {
+        let base = 1_714_564_800_000; // 2024-05-01T12:00:00Z
+        assert_eq!(parse_rfc3339_millis("2024-05-01T12:00:00Z"), Some(base));
+        assert_eq!(parse_rfc3339_millis("2024-05-01t12:00:00z"), Some(base));
+        assert_eq!(
+            parse_rfc3339_millis("2024-05-01T14:00:00+02:00"),
+            Some(base)
+        );
+        assert_eq!(
+            parse_rfc3339_millis("2024-05-01T11:30:00-00:30"),
+            Some(base)
+        );
+        assert_eq!(
+            parse_rfc3339_millis("2024-05-01T12:00:00.123456Z"),
+            Some(base + 123)
+        );
+        assert_eq!(parse_rfc3339_millis("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(
+            parse_rfc3339_millis("2000-02-29T00:00:00Z"),
+            Some(951_782_400_000)
+        );
+        for bad in [
+            "",
+            "2024-05-01",
+            "2024-05-01T12:00:00",
+            "2024-05-01 12:00:00Z",
+            "2024-13-01T12:00:00Z",
+            "2023-02-29T12:00:00Z",
+            "2024-05-01T24:00:00Z",
+            "2024-05-01T12:00:00.Z",
+            "2024-05-01T12:00:00+2:00",
+            "2024-05-01T12:00:00+24:00",
+            "2024-05-01T12:00:00Zjunk",
+            "2024-05-01T12:00:00\u{662}Z",
+            "+024-05-01T12:00:00Z",
+        ] {
+            assert_eq!(parse_rfc3339_millis(bad), None, "{bad}");
+        }
+    }
+}
