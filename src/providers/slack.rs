@@ -253,7 +253,6 @@ mod tests {
     #[test]
     fn rotation_sign_headers_and_debug() {
         let slack = Slack::new("new").unwrap().with_previous(SECRET).unwrap();
-        assert_eq!(check(SIG, "1531420618", TS), Ok(()));
         let headers = [
             ("X-Slack-Signature", SIG),
             ("X-Slack-Request-Timestamp", "1531420618"),
