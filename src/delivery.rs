@@ -120,7 +120,8 @@ impl<'a> Delivery<'a> {
     }
 
     /// The delivery id the sender assigned (GitHub `X-GitHub-Delivery`,
-    /// Linear `Linear-Delivery`, Notify's `event_id`, …): the key for
+    /// Linear `Linear-Delivery`, Notify's `event_id`, Standard Webhooks'
+    /// signed `webhook-id`, Shopify `X-Shopify-Webhook-Id`, …): the key for
     /// duplicate suppression.
     ///
     /// `None` when the scheme has none, or when the header is absent,
@@ -131,7 +132,7 @@ impl<'a> Delivery<'a> {
     }
 
     /// The event name (GitHub `X-GitHub-Event`, Linear `Linear-Event`,
-    /// Notify's `event`, …), with the same `None` cases as
+    /// Notify's `event`, Shopify `X-Shopify-Topic`, …), with the same `None` cases as
     /// [`id`](Delivery::id).
     #[must_use]
     pub fn event(&self) -> Option<&'a str> {
@@ -140,7 +141,8 @@ impl<'a> Delivery<'a> {
 
     /// The timestamp the signature covers and the replay window was checked
     /// against, where the scheme signs one (Linear's `webhookTimestamp`,
-    /// Notify's `timestamp`).
+    /// Notify's `timestamp`, Standard Webhooks' `webhook-timestamp`,
+    /// Stripe's `t`, Slack's `X-Slack-Request-Timestamp`).
     #[must_use]
     pub fn timestamp(&self) -> Option<SystemTime> {
         self.timestamp

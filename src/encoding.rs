@@ -2,9 +2,12 @@
 //!
 //! Signatures are public (they travel in the request), so decoding them
 //! need not be constant time; the comparison against the computed MAC is
-//! (see [`crate::key`]). Nothing here allocates.
+//! (see [`crate::key`]). Nothing on the verify path allocates; only
+//! [`whsec_secret`], run once when a provider is built, does.
 
 use base64::Engine as _;
+
+use crate::Error;
 
 /// Length of an HMAC-SHA256 tag in bytes.
 pub(crate) const MAC_LEN: usize = 32;
@@ -100,6 +103,45 @@ pub(crate) fn base64_tag(input: &[u8]) -> Result<Tag, &'static str> {
     }
 }
 
+/// Decodes a Standard Webhooks secret, `whsec_<base64>` (the prefix is
+/// optional), into the HMAC key bytes, hands them to `use_key`, then
+/// overwrites them.
+///
+/// Lenient like the reference libraries (Python's `base64.b64decode` after
+/// re-padding, JavaScript's `Buffer.from(.., "base64")`): the standard
+/// alphabet, with or without `=` padding, and non-zero trailing bits in the
+/// last symbol are dropped rather than refused. Rust's strict decoder would
+/// reject secrets that every other Standard Webhooks library accepts.
+///
+/// # Errors
+///
+/// [`Error::InvalidConfig`] when the secret is empty (with or without its
+/// prefix) or is not base64; or whatever `use_key` returns.
+pub(crate) fn whsec_secret<T>(
+    secret: &[u8],
+    use_key: impl FnOnce(&[u8]) -> Result<T, Error>,
+) -> Result<T, Error> {
+    const LENIENT: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    );
+    let encoded = secret.strip_prefix(b"whsec_").unwrap_or(secret);
+    if encoded.is_empty() {
+        return Err(Error::InvalidConfig("secret is empty"));
+    }
+    let mut key = LENIENT
+        .decode(encoded)
+        .map_err(|_| Error::InvalidConfig("secret is not `whsec_` followed by base64"))?;
+    let result = use_key(&key);
+    // Best effort: the HMAC state built from the key is zeroized on drop;
+    // this wipes the decoded copy before its memory is freed.
+    key.fill(0);
+    std::hint::black_box(&key);
+    result
+}
+
 /// Lowercase hex of a tag, as senders put it on the wire.
 pub(crate) fn to_hex(tag: &Tag) -> String {
     hex::encode(tag)
@@ -156,6 +198,47 @@ mod tests {
                 assert_eq!(hex_tag(&input, HexCase::Any).ok(), reference.ok());
             }
         }
+    }
+
+    #[test]
+    fn whsec_secrets_decode_leniently() {
+        let decode = |s: &str| whsec_secret(s.as_bytes(), |key| Ok(key.to_vec()));
+        let key = decode("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+        assert_eq!(key.len(), 24);
+        assert_eq!(decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap(), key);
+        // Unpadded, with non-zero trailing bits: 23 and 25 key bytes, as
+        // Python's and JavaScript's decoders produce.
+        assert_eq!(
+            decode("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaS").unwrap(),
+            key[..23]
+        );
+        assert_eq!(
+            decode("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaS=").unwrap(),
+            key[..23]
+        );
+        assert_eq!(
+            decode("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwBr")
+                .unwrap()
+                .len(),
+            25
+        );
+        for bad in [
+            "",
+            "whsec_",
+            "whsec_!!!!",
+            "whsec_a",
+            "whsec_Mf KQ",
+            "whsec_Mf-_",
+        ] {
+            assert!(
+                matches!(decode(bad), Err(Error::InvalidConfig(_))),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            decode("").unwrap_err(),
+            Error::InvalidConfig("secret is empty")
+        );
     }
 
     #[test]

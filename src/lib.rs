@@ -17,4 +17,4 @@ pub use delivery::Delivery;
 pub use error::Error;
 pub use headers::{Headers, Lookup};
 pub use provider::{Outgoing, Provider};
-pub use providers::{generic, github, linear, notify};
+pub use providers::{generic, github, linear, notify, shopify, slack, standard, stripe};

@@ -24,7 +24,8 @@ use crate::{Delivery, Error, Headers};
 /// # Ok::<(), hooksig::Error>(())
 /// ```
 pub trait Provider: Send + Sync {
-    /// The provider's name: `"github"`, `"linear"`, `"notify"`, `"generic"`.
+    /// The provider's name: `"github"`, `"linear"`, `"notify"`, `"generic"`,
+    /// `"standard-webhooks"`, `"stripe"`, `"slack"`, `"shopify"`.
     fn name(&self) -> &'static str;
 
     /// Verifies a delivery against the clock reading `now`.

@@ -22,6 +22,24 @@ pub(crate) fn unix_millis(now: SystemTime) -> i128 {
     since_epoch(now, 1_000_000)
 }
 
+/// `now` in whole seconds since the UNIX epoch, floored as the senders'
+/// own `time()` reads it.
+pub(crate) fn unix_secs(now: SystemTime) -> i128 {
+    since_epoch(now, 1_000_000_000)
+}
+
+/// The one window comparison: `timestamp` and `now` in the same unit,
+/// `tolerance` in that unit too, both ends inclusive.
+fn check_window(timestamp: i128, now: i128, tolerance: i128) -> Result<(), Error> {
+    if now - timestamp > tolerance {
+        Err(Error::TimestampTooOld)
+    } else if timestamp - now > tolerance {
+        Err(Error::TimestampInFuture)
+    } else {
+        Ok(())
+    }
+}
+
 /// Checks that `timestamp` lies within `tolerance` of `now`, both inclusive
 /// and both counted in milliseconds since the UNIX epoch.
 ///
@@ -33,16 +51,67 @@ pub(crate) fn check_window_millis(
     now: SystemTime,
     tolerance: Duration,
 ) -> Result<(), Error> {
-    let now = unix_millis(now);
     // A Duration holds at most ~1.8e22 ms: far inside i128.
-    let tolerance = tolerance.as_millis() as i128;
-    if now - timestamp > tolerance {
-        Err(Error::TimestampTooOld)
-    } else if timestamp - now > tolerance {
-        Err(Error::TimestampInFuture)
-    } else {
-        Ok(())
+    check_window(timestamp, unix_millis(now), tolerance.as_millis() as i128)
+}
+
+/// Checks that `timestamp` (UNIX seconds) lies within `tolerance` of `now`,
+/// both inclusive. `now` is floored to whole seconds and `tolerance`
+/// truncated to whole seconds, as Stripe's, Slack's and the Standard
+/// Webhooks libraries compare: a timestamp exactly `tolerance` old is
+/// accepted.
+///
+/// # Errors
+///
+/// [`Error::TimestampTooOld`] or [`Error::TimestampInFuture`].
+pub(crate) fn check_window_secs(
+    timestamp: i128,
+    now: SystemTime,
+    tolerance: Duration,
+) -> Result<(), Error> {
+    check_window(timestamp, unix_secs(now), i128::from(tolerance.as_secs()))
+}
+
+/// Parses a UNIX timestamp in whole seconds as senders put it in a header:
+/// one to 20 ASCII digits (leading zeros allowed), no sign, no spaces, no
+/// fraction. Twenty digits hold every `u64` and still fit an `i128`, so
+/// the window arithmetic cannot overflow.
+pub(crate) fn parse_unix_secs(digits: &[u8]) -> Option<i128> {
+    if digits.is_empty() || digits.len() > 20 {
+        return None;
     }
+    let mut value = 0i128;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + i128::from(d - b'0');
+    }
+    Some(value)
+}
+
+/// The `SystemTime` of a UNIX timestamp in seconds, if the platform can
+/// represent it.
+pub(crate) fn from_unix_secs(secs: i128) -> Option<SystemTime> {
+    let magnitude = u64::try_from(secs.unsigned_abs()).ok()?;
+    let offset = Duration::from_secs(magnitude);
+    if secs >= 0 {
+        UNIX_EPOCH.checked_add(offset)
+    } else {
+        UNIX_EPOCH.checked_sub(offset)
+    }
+}
+
+/// Whole UNIX seconds of a signing time, as senders write it in a header.
+///
+/// # Errors
+///
+/// [`Error::InvalidConfig`] when `at` is before the UNIX epoch, which no
+/// scheme can express.
+pub(crate) fn signing_secs(at: SystemTime) -> Result<u64, Error> {
+    at.duration_since(UNIX_EPOCH)
+        .map(|since| since.as_secs())
+        .map_err(|_| Error::InvalidConfig("signing time is before the UNIX epoch"))
 }
 
 /// The `SystemTime` of a millisecond UNIX timestamp, if the platform can
@@ -195,6 +264,86 @@ mod tests {
         );
         let before_epoch = UNIX_EPOCH - Duration::from_nanos(1);
         assert_eq!(unix_millis(before_epoch), -1);
+    }
+
+    #[test]
+    fn seconds_window_floors_now_and_is_inclusive() {
+        let tol = Duration::from_secs(300);
+        let ts = 1_614_265_330;
+        let at = |secs: u64, nanos: u32| UNIX_EPOCH + Duration::new(secs, nanos);
+        // 300.999 s late still reads as 300 whole seconds.
+        assert_eq!(
+            check_window_secs(ts, at(1_614_265_630, 999_999_999), tol),
+            Ok(())
+        );
+        assert_eq!(
+            check_window_secs(ts, at(1_614_265_631, 0), tol),
+            Err(Error::TimestampTooOld)
+        );
+        assert_eq!(check_window_secs(ts, at(1_614_265_030, 0), tol), Ok(()));
+        assert_eq!(
+            check_window_secs(ts, at(1_614_265_029, 999_999_999), tol),
+            Err(Error::TimestampInFuture)
+        );
+        // A sub-second tolerance is truncated to zero seconds.
+        assert_eq!(
+            check_window_secs(ts, at(1_614_265_331, 0), Duration::from_millis(999)),
+            Err(Error::TimestampTooOld)
+        );
+    }
+
+    #[test]
+    fn unix_secs_parse_digits_only() {
+        assert_eq!(parse_unix_secs(b"1614265330"), Some(1_614_265_330));
+        assert_eq!(parse_unix_secs(b"0001"), Some(1));
+        assert_eq!(
+            parse_unix_secs(b"99999999999999999999"),
+            Some(99_999_999_999_999_999_999)
+        );
+        for bad in [
+            &b""[..],
+            b"+1",
+            b"-1",
+            b" 1",
+            b"1 ",
+            b"1.5",
+            b"1e3",
+            b"0x10",
+            b"999999999999999999999",
+            "\u{661}".as_bytes(),
+        ] {
+            assert_eq!(parse_unix_secs(bad), None, "{bad:?}");
+        }
+        let now = SystemTime::now();
+        let huge = parse_unix_secs(b"99999999999999999999").unwrap();
+        assert_eq!(
+            check_window_secs(i128::from(u64::MAX), now, Duration::MAX),
+            Ok(()),
+            "no overflow at the extremes"
+        );
+        assert_eq!(
+            check_window_secs(huge, now, Duration::MAX),
+            Err(Error::TimestampInFuture)
+        );
+        assert_eq!(
+            check_window_secs(0, now, Duration::ZERO),
+            Err(Error::TimestampTooOld)
+        );
+        assert_eq!(
+            check_window_secs(huge, now, Duration::ZERO),
+            Err(Error::TimestampInFuture)
+        );
+        assert_eq!(
+            from_unix_secs(-1),
+            UNIX_EPOCH.checked_sub(Duration::from_secs(1))
+        );
+        assert_eq!(from_unix_secs(0), Some(UNIX_EPOCH));
+        assert_eq!(
+            signing_secs(UNIX_EPOCH - Duration::from_secs(1)),
+            Err(Error::InvalidConfig(
+                "signing time is before the UNIX epoch"
+            ))
+        );
     }
 
     #[test]

@@ -1,0 +1,273 @@
+//! Slack request signing (Events API, slash commands, interactivity).
+//!
+//! Slack signs the basestring `v0:{X-Slack-Request-Timestamp}:{body}` with
+//! HMAC-SHA256 under the app's signing secret (its UTF-8 bytes, although
+//! it looks like hex) and sends `X-Slack-Signature: v0=<64 lowercase hex>`
+//! ([Verifying requests from Slack](https://docs.slack.dev/authentication/verifying-requests-from-slack/)).
+//!
+//! What hooksig accepts, following what Slack sends and its SDKs compare:
+//! - exactly one `X-Slack-Signature`, `v0=` and exactly 64 **lowercase**
+//!   hex digits (`python-slack-sdk` compares the whole string, so uppercase
+//!   never verifies there either); any other form is malformed (400);
+//! - exactly one `X-Slack-Request-Timestamp`, UNIX seconds, 1 to 20 ASCII
+//!   digits, no sign or fraction.
+//!
+//! Replay defence: the timestamp is signed and must lie within the
+//! tolerance (default 5 minutes, inclusive, both directions, whole
+//! seconds) of the clock, as Slack's SDKs check it; hooksig checks it after
+//! the MAC. Slack carries no delivery id in headers; its retries add
+//! `X-Slack-Retry-Num`, readable with [`Delivery::header`].
+//!
+//! ```
+//! use std::time::{Duration, UNIX_EPOCH};
+//! use hooksig::{slack::Slack, Provider};
+//!
+//! let slack = Slack::new("8f742231b10e8888abcd99yyyzzz85a5")?;
+//! let body = b"token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J";
+//! let headers = [
+//!     ("X-Slack-Request-Timestamp", "1531420618".to_string()),
+//!     ("X-Slack-Signature", slack.sign(1_531_420_618, body)),
+//! ];
+//! let now = UNIX_EPOCH + Duration::from_secs(1_531_420_700);
+//! let delivery = slack.verify_at(&headers, body, now)?;
+//! assert_eq!(delivery.provider(), "slack");
+//! # Ok::<(), hooksig::Error>(())
+//! ```
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use crate::encoding::{self, HexCase};
+use crate::error::HeaderName;
+use crate::headers;
+use crate::key::Keys;
+use crate::provider::{self, Outgoing};
+use crate::providers::{signature, Form};
+use crate::time;
+use crate::{Delivery, Error, Headers, Provider};
+
+/// The signature header, `X-Slack-Signature`.
+pub const SIGNATURE_HEADER: &str = "x-slack-signature";
+/// The signed timestamp header, `X-Slack-Request-Timestamp` (UNIX seconds).
+pub const TIMESTAMP_HEADER: &str = "x-slack-request-timestamp";
+/// Slack's window: 5 minutes either way.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
+
+const NAME: &str = "slack";
+const PREFIX: &str = "v0=";
+
+/// Verifies and signs Slack requests.
+#[derive(Clone)]
+pub struct Slack {
+    keys: Keys,
+    tolerance: Duration,
+}
+
+impl Slack {
+    /// A verifier for requests signed with `secret`, the app's signing
+    /// secret as shown (used as text, not hex-decoded), with the default
+    /// 5-minute tolerance.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when `secret` is empty.
+    pub fn new(secret: impl AsRef<[u8]>) -> Result<Self, Error> {
+        Ok(Slack {
+            keys: Keys::new(secret.as_ref())?,
+            tolerance: DEFAULT_TOLERANCE,
+        })
+    }
+
+    /// Also accepts requests signed with `secret` (secret rotation).
+    /// Signing keeps using the secret given to [`Slack::new`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when `secret` is empty.
+    pub fn with_previous(mut self, secret: impl AsRef<[u8]>) -> Result<Self, Error> {
+        self.keys.add_previous(secret.as_ref())?;
+        Ok(self)
+    }
+
+    /// How far `X-Slack-Request-Timestamp` may be from the clock, in either
+    /// direction, inclusive, in whole seconds. Defaults to 5 minutes
+    /// ([`DEFAULT_TOLERANCE`]), as Slack's SDKs.
+    pub fn tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// The `X-Slack-Signature` value Slack would send for `body` at
+    /// `unix_secs`: `v0=` and 64 lowercase hex digits.
+    ///
+    /// ```
+    /// // The example of Slack's "Verifying requests from Slack".
+    /// let slack = hooksig::slack::Slack::new("8f742231b10e8888abcd99yyyzzz85a5")?;
+    /// let body = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+    /// assert_eq!(
+    ///     slack.sign(1531420618, body.as_bytes()),
+    ///     "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
+    /// );
+    /// # Ok::<(), hooksig::Error>(())
+    /// ```
+    #[must_use]
+    pub fn sign(&self, unix_secs: u64, body: &[u8]) -> String {
+        let timestamp = unix_secs.to_string();
+        let tag = self.keys.sign(&[b"v0:", timestamp.as_bytes(), b":", body]);
+        format!("{PREFIX}{}", encoding::to_hex(&tag))
+    }
+}
+
+impl fmt::Debug for Slack {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Slack")
+            .field("secrets", &self.keys.count())
+            .field("tolerance", &self.tolerance)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Provider for Slack {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn verify_at<'a>(
+        &self,
+        headers: &'a dyn Headers,
+        body: &'a [u8],
+        now: SystemTime,
+    ) -> Result<Delivery<'a>, Error> {
+        let tag = signature(headers, SIGNATURE_HEADER, PREFIX, Form::Hex(HexCase::Lower))?;
+        let report = || HeaderName::from_static(TIMESTAMP_HEADER);
+        let timestamp = headers::required(headers, TIMESTAMP_HEADER, report)?;
+        let secs = time::parse_unix_secs(timestamp).ok_or_else(|| Error::MalformedHeader {
+            name: report(),
+            problem: "expected UNIX seconds (digits only)",
+        })?;
+        self.keys.verify(&[b"v0:", timestamp, b":", body], &[tag])?;
+        time::check_window_secs(secs, now, self.tolerance)?;
+        Ok(Delivery::new(NAME, body, headers).with_timestamp(time::from_unix_secs(secs)))
+    }
+
+    /// `X-Slack-Signature` and `X-Slack-Request-Timestamp` for the outgoing
+    /// body and time (whole seconds). Slack sends no id or event header;
+    /// the outgoing id and event are not sent.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when the time is before the UNIX epoch.
+    fn sign_headers(&self, outgoing: &Outgoing<'_>) -> Result<http::HeaderMap, Error> {
+        let secs = time::signing_secs(outgoing.timestamp)?;
+        let mut headers = http::HeaderMap::new();
+        provider::insert(
+            &mut headers,
+            SIGNATURE_HEADER,
+            &self.sign(secs, outgoing.body),
+        )?;
+        provider::insert(&mut headers, TIMESTAMP_HEADER, &secs.to_string())?;
+        Ok(headers)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::UNIX_EPOCH;
+
+    // Slack's "Verifying requests from Slack" example, with the values of
+    // slackapi/python-slack-sdk tests/slack_sdk/signature/test_signature_verifier.py.
+    const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+    const TS: u64 = 1_531_420_618;
+    const BODY: &str = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+    const SIG: &str = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503";
+
+    fn at(secs: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    fn check(signature: &str, timestamp: &str, now: u64) -> Result<(), Error> {
+        let headers = [
+            ("X-Slack-Signature", signature),
+            ("X-Slack-Request-Timestamp", timestamp),
+        ];
+        Slack::new(SECRET)?
+            .verify_at(&headers, BODY.as_bytes(), at(now))
+            .map(|_| ())
+    }
+
+    #[test]
+    fn documented_example_verifies() {
+        assert_eq!(check(SIG, "1531420618", TS), Ok(()));
+        assert_eq!(Slack::new(SECRET).unwrap().sign(TS, BODY.as_bytes()), SIG);
+    }
+
+    #[test]
+    fn wrong_forms_are_malformed() {
+        for value in [
+            SIG.to_uppercase(),
+            SIG.replace("v0=", "V0="),
+            SIG.replace("v0=", "v1="),
+            SIG.replace("v0=", ""),
+            SIG[..SIG.len() - 1].to_string(),
+            format!("{SIG},{SIG}"),
+        ] {
+            let err = check(&value, "1531420618", TS).unwrap_err();
+            assert!(
+                matches!(err, Error::MalformedHeader { ref name, .. } if name == SIGNATURE_HEADER),
+                "{value}: {err}"
+            );
+        }
+        for ts in ["", "+1531420618", "1531420618.0", "-5", "abc"] {
+            let err = check(SIG, ts, TS).unwrap_err();
+            assert!(
+                matches!(err, Error::MalformedHeader { .. }),
+                "{ts:?}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn timestamp_is_signed_and_windowed() {
+        assert_eq!(check(SIG, "1531420619", TS), Err(Error::SignatureMismatch));
+        assert_eq!(check(SIG, "1531420618", TS + 300), Ok(()));
+        assert_eq!(check(SIG, "1531420618", TS - 300), Ok(()));
+        assert_eq!(
+            check(SIG, "1531420618", TS + 301),
+            Err(Error::TimestampTooOld)
+        );
+        assert_eq!(
+            check(SIG, "1531420618", TS - 301),
+            Err(Error::TimestampInFuture)
+        );
+        let headers = [("X-Slack-Signature", SIG)];
+        assert_eq!(
+            Slack::new(SECRET)
+                .unwrap()
+                .verify_at(&headers, BODY.as_bytes(), at(TS))
+                .unwrap_err(),
+            Error::MissingHeader(HeaderName::from_static(TIMESTAMP_HEADER))
+        );
+    }
+
+    #[test]
+    fn rotation_sign_headers_and_debug() {
+        let slack = Slack::new("new").unwrap().with_previous(SECRET).unwrap();
+        let headers = [
+            ("X-Slack-Signature", SIG),
+            ("X-Slack-Request-Timestamp", "1531420618"),
+        ];
+        assert!(slack.verify_at(&headers, BODY.as_bytes(), at(TS)).is_ok());
+        let signed = slack
+            .sign_headers(&Outgoing::new(b"payload=1").at(at(TS)))
+            .unwrap();
+        assert_eq!(signed[TIMESTAMP_HEADER], "1531420618");
+        let delivery = slack.verify_at(&signed, b"payload=1", at(TS)).unwrap();
+        assert_eq!(delivery.timestamp(), Some(at(TS)));
+        assert!(Slack::new("").is_err());
+        assert_eq!(
+            format!("{slack:?}"),
+            "Slack { secrets: 2, tolerance: 300s, .. }"
+        );
+    }
+}

@@ -1,0 +1,379 @@
+//! Stripe webhooks.
+//!
+//! Stripe signs `{t}.{body}` with HMAC-SHA256 under the endpoint's signing
+//! secret and sends `Stripe-Signature: t=<UNIX seconds>,v1=<64 lowercase
+//! hex>`, with one `v1` entry per active secret while a secret is being
+//! rolled, and sometimes a legacy `v0` entry
+//! ([Verify webhook signatures manually](https://docs.stripe.com/webhooks#verify-manually)).
+//! The `whsec_…` secret is the HMAC key **as written**, its UTF-8 bytes;
+//! unlike Standard Webhooks, it is not base64-decoded.
+//!
+//! What hooksig accepts, following Stripe's own libraries:
+//! - exactly one `Stripe-Signature` header; its comma-separated elements
+//!   are `key=value` and are not trimmed;
+//! - exactly one `t=` element, 1 to 20 ASCII digits (a missing or repeated
+//!   `t` is malformed);
+//! - `v1=` elements of 64 **lowercase** hex digits, as Stripe sends and as
+//!   `stripe-node` compares them. The delivery is accepted if **any** `v1`
+//!   matches any configured secret; `v0` and unknown elements are ignored.
+//!   A `v1` element that does not decode (`v1=bad_signature`) is skipped
+//!   when another `v1` decodes, as `stripe-go` and `stripe-node` skip it;
+//!   with no decodable `v1` the header is malformed (400). At most 32
+//!   elements besides `t` are read ([`MAX_SIGNATURES`]); a longer header is
+//!   malformed.
+//!
+//! Replay defence: `t` is signed and must be at most the tolerance (default
+//! 300 s, inclusive, in whole seconds) older than the clock. **hooksig also
+//! rejects a `t` more than the tolerance in the future**, which Stripe's
+//! SDKs accept (they check only age): a sender's clock that far ahead is a
+//! fault, and an unbounded future would let a captured delivery be replayed
+//! later. Widen [`Stripe::tolerance`] if your clock is unreliable. Stripe
+//! carries the event id in the body (`"id": "evt_…"`): deduplicate on it
+//! after parsing, since the window alone does not stop a replay within it.
+//!
+//! ```
+//! use std::time::{Duration, UNIX_EPOCH};
+//! use hooksig::{stripe::Stripe, Provider};
+//!
+//! let stripe = Stripe::new("whsec_test_secret")?;
+//! let body = br#"{"id":"evt_1","type":"invoice.paid"}"#;
+//! let header = stripe.sign(1_700_000_000, body);
+//! let now = UNIX_EPOCH + Duration::from_secs(1_700_000_060);
+//! let headers = [("Stripe-Signature", header.as_str())];
+//! let delivery = stripe.verify_at(&headers, body, now)?;
+//! assert_eq!(delivery.timestamp(), Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000)));
+//! # Ok::<(), hooksig::Error>(())
+//! ```
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use crate::encoding::{self, HexCase};
+use crate::error::HeaderName;
+use crate::headers;
+use crate::key::Keys;
+use crate::provider::{self, Outgoing};
+use crate::providers::Candidates;
+use crate::time;
+use crate::{Delivery, Error, Headers, Provider};
+
+/// The signature header, `Stripe-Signature`.
+pub const SIGNATURE_HEADER: &str = "stripe-signature";
+/// Stripe's SDKs' default tolerance: 300 seconds.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+/// The most elements besides `t` that `Stripe-Signature` may carry; a
+/// longer header is malformed.
+pub const MAX_SIGNATURES: usize = super::MAX_SIGNATURES;
+
+const NAME: &str = "stripe";
+
+/// Verifies and signs Stripe webhook deliveries.
+#[derive(Clone)]
+pub struct Stripe {
+    keys: Keys,
+    tolerance: Duration,
+}
+
+impl Stripe {
+    /// A verifier for deliveries signed with `secret`, the endpoint's
+    /// `whsec_…` signing secret used as is, with the default 300-second
+    /// tolerance.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when `secret` is empty.
+    pub fn new(secret: impl AsRef<[u8]>) -> Result<Self, Error> {
+        Ok(Stripe {
+            keys: Keys::new(secret.as_ref())?,
+            tolerance: DEFAULT_TOLERANCE,
+        })
+    }
+
+    /// Also accepts deliveries signed with `secret` (Stripe's "roll
+    /// secret", which keeps the old one valid for a while). Signing keeps
+    /// using the secret given to [`Stripe::new`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when `secret` is empty.
+    pub fn with_previous(mut self, secret: impl AsRef<[u8]>) -> Result<Self, Error> {
+        self.keys.add_previous(secret.as_ref())?;
+        Ok(self)
+    }
+
+    /// How far `t` may be from the clock, in either direction, inclusive,
+    /// in whole seconds. Defaults to 300 seconds ([`DEFAULT_TOLERANCE`]),
+    /// as Stripe's SDKs (which bound only the past; hooksig bounds both).
+    pub fn tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// The `Stripe-Signature` value Stripe would send for `body` signed at
+    /// `unix_secs`: `t=<unix_secs>,v1=<64 lowercase hex>`.
+    ///
+    /// ```
+    /// let stripe = hooksig::stripe::Stripe::new("whsec_test_secret")?;
+    /// assert!(stripe.sign(1_700_000_000, b"{}").starts_with("t=1700000000,v1="));
+    /// # Ok::<(), hooksig::Error>(())
+    /// ```
+    #[must_use]
+    pub fn sign(&self, unix_secs: u64, body: &[u8]) -> String {
+        let t = unix_secs.to_string();
+        let tag = self.keys.sign(&[t.as_bytes(), b".", body]);
+        format!("t={t},v1={}", encoding::to_hex(&tag))
+    }
+}
+
+impl fmt::Debug for Stripe {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Stripe")
+            .field("secrets", &self.keys.count())
+            .field("tolerance", &self.tolerance)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Splits `Stripe-Signature` into its `t` and its decoded `v1` entries.
+fn parse(value: &[u8]) -> Result<(&[u8], Candidates), &'static str> {
+    let mut t = None;
+    let mut candidates = Candidates::new();
+    for element in value.split(|&b| b == b',') {
+        let (key, rest) = match element.iter().position(|&b| b == b'=') {
+            Some(eq) => (&element[..eq], &element[eq + 1..]),
+            None => (element, &b""[..]),
+        };
+        match key {
+            b"t" if t.is_some() => return Err("more than one `t=` element"),
+            b"t" => t = Some(rest),
+            b"v1" => candidates.push(encoding::hex_tag(rest, HexCase::Lower))?,
+            _ => candidates.count()?,
+        }
+    }
+    Ok((t.ok_or("missing the `t=` element")?, candidates))
+}
+
+impl Provider for Stripe {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn verify_at<'a>(
+        &self,
+        headers: &'a dyn Headers,
+        body: &'a [u8],
+        now: SystemTime,
+    ) -> Result<Delivery<'a>, Error> {
+        let report = || HeaderName::from_static(SIGNATURE_HEADER);
+        let malformed = |problem| Error::MalformedHeader {
+            name: report(),
+            problem,
+        };
+        let value = headers::required(headers, SIGNATURE_HEADER, report)?;
+        let (t, candidates) = parse(value).map_err(malformed)?;
+        let secs = time::parse_unix_secs(t)
+            .ok_or_else(|| malformed("`t` is not UNIX seconds (digits only)"))?;
+        let tags = candidates.tags("no `v1=` signature").map_err(malformed)?;
+        self.keys.verify(&[t, b".", body], tags)?;
+        time::check_window_secs(secs, now, self.tolerance)?;
+        Ok(Delivery::new(NAME, body, headers).with_timestamp(time::from_unix_secs(secs)))
+    }
+
+    /// `Stripe-Signature` for the outgoing body and time (whole seconds).
+    /// The outgoing id and event are not sent: Stripe carries them in the
+    /// body.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when the time is before the UNIX epoch.
+    fn sign_headers(&self, outgoing: &Outgoing<'_>) -> Result<http::HeaderMap, Error> {
+        let secs = time::signing_secs(outgoing.timestamp)?;
+        let mut headers = http::HeaderMap::new();
+        provider::insert(
+            &mut headers,
+            SIGNATURE_HEADER,
+            &self.sign(secs, outgoing.body),
+        )?;
+        Ok(headers)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::UNIX_EPOCH;
+
+    const SECRET: &str = "whsec_test_secret";
+    const TS: u64 = 1_700_000_000;
+    const BODY: &[u8] = br#"{"id":"evt_1","object":"event"}"#;
+
+    fn at(secs: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    fn verify_at(value: &str, now: u64) -> Result<(), Error> {
+        Stripe::new(SECRET)?
+            .verify_at(&[("Stripe-Signature", value)], BODY, at(now))
+            .map(|_| ())
+    }
+
+    fn v1() -> String {
+        let signed = Stripe::new(SECRET).unwrap().sign(TS, BODY);
+        signed.split_once(",v1=").unwrap().1.to_string()
+    }
+
+    fn problem(result: Result<(), Error>) -> &'static str {
+        match result {
+            Err(Error::MalformedHeader { problem, .. }) => problem,
+            other => panic!("expected a malformed header, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn secret_is_used_as_written() {
+        let header = Stripe::new(SECRET).unwrap().sign(TS, BODY);
+        assert_eq!(verify_at(&header, TS), Ok(()));
+        let expected = Keys::new(b"whsec_test_secret")
+            .unwrap()
+            .sign(&[b"1700000000.", BODY]);
+        assert_eq!(header, format!("t={TS},v1={}", encoding::to_hex(&expected)));
+    }
+
+    #[test]
+    fn any_v1_may_match_and_v0_is_ignored() {
+        let sig = v1();
+        let zeros = "0".repeat(64);
+        assert_eq!(
+            verify_at(&format!("t={TS},v1={zeros},v1={sig}"), TS),
+            Ok(())
+        );
+        assert_eq!(
+            verify_at(&format!("t={TS},v1={sig},v0={zeros}"), TS),
+            Ok(())
+        );
+        assert_eq!(
+            verify_at(&format!("v1={sig},t={TS}"), TS),
+            Ok(()),
+            "order is free"
+        );
+        assert_eq!(
+            verify_at(&format!("t={TS},v1={sig},v1=bad_signature"), TS),
+            Ok(()),
+            "an unreadable extra v1 is skipped"
+        );
+        assert_eq!(
+            verify_at(&format!("t={TS},v1={zeros}"), TS),
+            Err(Error::SignatureMismatch)
+        );
+        assert_eq!(
+            problem(verify_at(&format!("t={TS},v0={sig}"), TS)),
+            "no `v1=` signature"
+        );
+        assert_eq!(
+            problem(verify_at(&format!("t={TS},v1={}", sig.to_uppercase()), TS)),
+            "expected lowercase hex digits"
+        );
+        assert_eq!(
+            problem(verify_at(&format!("t={TS},v1=bad"), TS)),
+            "expected 64 hex digits"
+        );
+    }
+
+    #[test]
+    fn timestamp_element_rules() {
+        let sig = v1();
+        assert_eq!(
+            problem(verify_at(&format!("v1={sig}"), TS)),
+            "missing the `t=` element"
+        );
+        assert_eq!(
+            problem(verify_at(&format!("t={TS},t={TS},v1={sig}"), TS)),
+            "more than one `t=` element"
+        );
+        for t in [
+            "",
+            "+1700000000",
+            "-1",
+            "1700000000.5",
+            " 1700000000",
+            "170000000000000000000",
+        ] {
+            assert!(
+                matches!(
+                    verify_at(&format!("t={t},v1={sig}"), TS),
+                    Err(Error::MalformedHeader { .. })
+                ),
+                "{t:?}"
+            );
+        }
+        assert_eq!(
+            verify_at(&format!("t={},v1={sig}", TS + 1), TS),
+            Err(Error::SignatureMismatch)
+        );
+        assert!(
+            matches!(
+                verify_at(&format!("t={TS}, v1={sig}"), TS),
+                Err(Error::MalformedHeader { .. })
+            ),
+            "elements are not trimmed: ` v1` is an unknown key"
+        );
+    }
+
+    #[test]
+    fn window_is_bounded_both_ways() {
+        let header = Stripe::new(SECRET).unwrap().sign(TS, BODY);
+        assert_eq!(verify_at(&header, TS + 300), Ok(()));
+        assert_eq!(verify_at(&header, TS + 301), Err(Error::TimestampTooOld));
+        assert_eq!(verify_at(&header, TS - 300), Ok(()));
+        assert_eq!(verify_at(&header, TS - 301), Err(Error::TimestampInFuture));
+        let wide = Stripe::new(SECRET)
+            .unwrap()
+            .tolerance(Duration::from_secs(3600));
+        assert!(wide
+            .verify_at(
+                &[("Stripe-Signature", header.as_str())],
+                BODY,
+                at(TS + 3600)
+            )
+            .is_ok());
+    }
+
+    #[test]
+    fn element_count_is_bounded() {
+        let sig = v1();
+        let mut header = format!("t={TS}");
+        for _ in 0..MAX_SIGNATURES - 1 {
+            header.push_str(",v0=00");
+        }
+        let within = format!("{header},v1={sig}");
+        assert_eq!(verify_at(&within, TS), Ok(()));
+        let past = format!("{header},v0=00,v1={sig}");
+        assert_eq!(problem(verify_at(&past, TS)), "more than 32 signatures");
+    }
+
+    #[test]
+    fn rotation_sign_headers_and_debug() {
+        let old = Stripe::new("whsec_old").unwrap();
+        let stripe = Stripe::new(SECRET)
+            .unwrap()
+            .with_previous("whsec_old")
+            .unwrap();
+        assert!(Stripe::new("").is_err());
+        assert!(Stripe::new(SECRET).unwrap().with_previous("").is_err());
+        let headers = old
+            .sign_headers(&Outgoing::new(BODY).at(at(TS)).id("evt_1").event("x"))
+            .unwrap();
+        assert_eq!(headers.len(), 1);
+        let delivery = stripe.verify_at(&headers, BODY, at(TS)).unwrap();
+        assert_eq!(delivery.timestamp(), Some(at(TS)));
+        assert_eq!((delivery.id(), delivery.event()), (None, None));
+        assert!(Stripe::new(SECRET)
+            .unwrap()
+            .sign_headers(&Outgoing::new(BODY).at(UNIX_EPOCH - Duration::from_secs(1)))
+            .is_err());
+        assert_eq!(
+            format!("{stripe:?}"),
+            "Stripe { secrets: 2, tolerance: 300s, .. }"
+        );
+    }
+}
