@@ -77,7 +77,16 @@ pub(crate) fn check_window_secs(
 /// fraction. Twenty digits hold every `u64` and still fit an `i128`, so
 /// the window arithmetic cannot overflow.
 pub(crate) fn parse_unix_secs(digits: &[u8]) -> Option<i128> {
-    if digits.is_empty() || digits.len() > 20 {
+    if digits.len() > 20 {
+        return None;
+    }
+    decimal(digits)
+}
+
+/// The value of a non-empty run of ASCII digits (at most 38, which fits an
+/// `i128`); `None` for anything else.
+fn decimal(digits: &[u8]) -> Option<i128> {
+    if digits.is_empty() || digits.len() > 38 {
         return None;
     }
     let mut value = 0i128;
@@ -90,16 +99,21 @@ pub(crate) fn parse_unix_secs(digits: &[u8]) -> Option<i128> {
     Some(value)
 }
 
-/// The `SystemTime` of a UNIX timestamp in seconds, if the platform can
-/// represent it.
-pub(crate) fn from_unix_secs(secs: i128) -> Option<SystemTime> {
-    let magnitude = u64::try_from(secs.unsigned_abs()).ok()?;
-    let offset = Duration::from_secs(magnitude);
-    if secs >= 0 {
+/// The `SystemTime` `count` units after (before, if negative) the UNIX
+/// epoch, if the platform can represent it.
+fn from_unix(count: i128, unit: fn(u64) -> Duration) -> Option<SystemTime> {
+    let offset = unit(u64::try_from(count.unsigned_abs()).ok()?);
+    if count >= 0 {
         UNIX_EPOCH.checked_add(offset)
     } else {
         UNIX_EPOCH.checked_sub(offset)
     }
+}
+
+/// The `SystemTime` of a UNIX timestamp in seconds, if the platform can
+/// represent it.
+pub(crate) fn from_unix_secs(secs: i128) -> Option<SystemTime> {
+    from_unix(secs, Duration::from_secs)
 }
 
 /// Whole UNIX seconds of a signing time, as senders write it in a header.
@@ -117,13 +131,7 @@ pub(crate) fn signing_secs(at: SystemTime) -> Result<u64, Error> {
 /// The `SystemTime` of a millisecond UNIX timestamp, if the platform can
 /// represent it.
 pub(crate) fn from_unix_millis(millis: i128) -> Option<SystemTime> {
-    let magnitude = u64::try_from(millis.unsigned_abs()).ok()?;
-    let offset = Duration::from_millis(magnitude);
-    if millis >= 0 {
-        UNIX_EPOCH.checked_add(offset)
-    } else {
-        UNIX_EPOCH.checked_sub(offset)
-    }
+    from_unix(millis, Duration::from_millis)
 }
 
 /// Parses an RFC 3339 date-time (`2024-05-01T12:00:00Z`,
@@ -135,17 +143,7 @@ pub(crate) fn parse_rfc3339_millis(text: &str) -> Option<i128> {
     if b.len() < 20 {
         return None;
     }
-    let num = |range: std::ops::Range<usize>| -> Option<i128> {
-        let digits = b.get(range)?;
-        let mut value = 0i128;
-        for &d in digits {
-            if !d.is_ascii_digit() {
-                return None;
-            }
-            value = value * 10 + i128::from(d - b'0');
-        }
-        Some(value)
-    };
+    let num = |range: std::ops::Range<usize>| b.get(range).and_then(decimal);
     let year = num(0..4)?;
     let month = num(5..7)?;
     let day = num(8..10)?;
