@@ -164,9 +164,7 @@ impl Error {
             Error::UnknownTenant => StatusCode::NOT_FOUND,
             Error::DisabledTenant => StatusCode::FORBIDDEN,
             Error::InFlight => StatusCode::CONFLICT,
-            Error::ResolverUnavailable | Error::StoreUnavailable => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            Error::ResolverUnavailable | Error::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
