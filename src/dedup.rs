@@ -171,11 +171,12 @@ pub const DEFAULT_CAPACITY: usize = 100_000;
 /// The embedded store: delivery ids in a mutex-guarded map in this process.
 ///
 /// Bounded: it holds at most [`capacity`](MemoryStore::capacity) keys. When
-/// a new key arrives and the store is full, it first drops expired records,
-/// then the **oldest completed** record (a repeat of that delivery would
-/// then be processed again: at-least-once, which handlers must tolerate
-/// anyway); it never drops a claim that is in flight, and when every key is
-/// in flight the new claim fails with [`Error::StoreUnavailable`] (503, the
+/// a new key arrives and the store is full, it drops expired completed
+/// records, then the **oldest completed** record (a repeat of that delivery
+/// would then be processed again: at-least-once, which handlers must
+/// tolerate anyway), in constant time. It never drops a live claim that is
+/// in flight: when every key is in flight, expired claims are dropped and,
+/// if none, the new claim fails with [`Error::StoreUnavailable`] (503, the
 /// sender retries). Size the capacity above your deliveries per TTL.
 ///
 /// Safe under concurrency: every operation takes the lock briefly and
@@ -245,18 +246,21 @@ impl State {
     }
 
     /// Makes room for one more key, or says there is none.
+    ///
+    /// Expired completed records are already gone ([`State::purge_done`]);
+    /// the oldest live completed record goes next, in O(1). Only when every
+    /// key is in flight are the claims scanned for expired ones.
     fn make_room(&mut self, capacity: usize, now: Instant) -> Result<(), Error> {
-        if self.map.len() < capacity {
-            return Ok(());
-        }
-        self.map.retain(|_, entry| entry.until() > now);
-        // Evict the oldest completed record, skipping stale pairs.
         while self.map.len() >= capacity {
-            let Some((key, until)) = self.done.pop_front() else {
+            if let Some((key, until)) = self.done.pop_front() {
+                if self.map.get(&key) == Some(&Entry::Done { until }) {
+                    self.map.remove(&key);
+                }
+                continue;
+            }
+            self.map.retain(|_, entry| entry.until() > now);
+            if self.map.len() >= capacity {
                 return Err(Error::StoreUnavailable);
-            };
-            if self.map.get(&key) == Some(&Entry::Done { until }) {
-                self.map.remove(&key);
             }
         }
         Ok(())
@@ -480,21 +484,29 @@ mod tests {
     }
 
     #[test]
-    fn full_store_drops_expired_first() {
+    fn full_store_drops_expired_records_first() {
         let store = MemoryStore::new()
             .capacity(2)
-            .ttl(Duration::from_secs(1))
+            .ttl(Duration::from_secs(10))
             .in_flight_ttl(Duration::from_secs(1));
         let t0 = Instant::now();
-        let _a = acquired(store.claim_at("a", t0));
+        let a = acquired(store.claim_at("a", t0));
+        store.complete_at("a", a, t0);
         let b = acquired(store.claim_at("b", t0));
         store.complete_at("b", b, t0 + Duration::from_secs(5));
-        // "a" is an expired claim: dropped first; "b" (done, live) stays.
-        let _c = acquired(store.claim_at("c", t0 + Duration::from_secs(5)));
+        // "a" expired: dropped; "b" (live) stays.
+        let _c = acquired(store.claim_at("c", t0 + Duration::from_secs(11)));
         assert_eq!(
-            store.claim_at("b", t0 + Duration::from_secs(5)),
+            store.claim_at("b", t0 + Duration::from_secs(11)),
             Ok(Claim::Done)
         );
+        // All in flight, "c"'s claim expired: it is dropped for "d".
+        let store = MemoryStore::new()
+            .capacity(1)
+            .in_flight_ttl(Duration::from_secs(1));
+        let _c = acquired(store.claim_at("c", t0));
+        assert_eq!(store.claim_at("d", t0), Err(Error::StoreUnavailable));
+        let _d = acquired(store.claim_at("d", t0 + Duration::from_secs(2)));
     }
 
     #[test]
