@@ -63,7 +63,10 @@
 //! With the `tracing` feature, one event is emitted per delivery (target
 //! `hooksig::tower`, `INFO` for processed, pong and duplicate, `WARN`
 //! otherwise) with the fields `provider`, `tenant`, `delivery_id`, `event`,
-//! `outcome`, `status` and `latency_us`; never the body or a secret.
+//! `outcome`, `status` and `latency_us`; never the body or a secret. The id
+//! and event are reported only once the delivery verified (empty before).
+//! `outcome` is `processed`, `handler_failed`, `pong`, `duplicate`, or the
+//! rejection's [`Error::kind`](crate::Error::kind).
 
 mod body;
 mod future;
