@@ -87,6 +87,32 @@ async fn round(
     (per * connections) as f64 / started.elapsed().as_secs_f64()
 }
 
+/// Microseconds per request through `app` called in-process (no sockets):
+/// the middleware's own cost, without loopback networking's noise.
+async fn in_process(
+    app: &Router,
+    headers: &http::HeaderMap,
+    body: &Bytes,
+    count: usize,
+    tag: &str,
+) -> f64 {
+    use tower::ServiceExt;
+    let started = Instant::now();
+    for i in 0..count {
+        let mut request = http::Request::post("/")
+            .body(axum::body::Body::from(body.clone()))
+            .unwrap();
+        request.headers_mut().extend(headers.clone());
+        request
+            .headers_mut()
+            .insert("x-github-delivery", format!("{tag}-{i}").parse().unwrap());
+        let response = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), 200);
+        response.into_body().collect().await.unwrap();
+    }
+    started.elapsed().as_secs_f64() * 1e6 / count as f64
+}
+
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
@@ -139,5 +165,22 @@ fn main() {
         println!("  axum route, no middleware:            {p:>9.0} req/s (rounds: {plain:.0?})");
         println!("  axum route + VerifyLayer + MemoryStore: {v:>9.0} req/s (rounds: {verified:.0?})");
         println!("  overhead: {:.1} %", (p - v) / p * 100.0);
+
+        let plain_app = Router::new().route("/", post(handler));
+        let verified_app = Router::new().route(
+            "/",
+            post(handler).route_layer(VerifyLayer::new(github.clone()).dedup(MemoryStore::new())),
+        );
+        let bare_app = Router::new().route("/", post(handler).route_layer(VerifyLayer::new(github.clone())));
+        let (mut plain, mut verified, mut bare) = (Vec::new(), Vec::new(), Vec::new());
+        for r in 0..ROUNDS {
+            plain.push(in_process(&plain_app, &signed, &body, requests, &format!("ip{r}")).await);
+            bare.push(in_process(&bare_app, &signed, &body, requests, &format!("ib{r}")).await);
+            verified.push(in_process(&verified_app, &signed, &body, requests, &format!("iv{r}")).await);
+        }
+        println!("in process (Router::oneshot, no sockets), {requests} requests x {ROUNDS} rounds, median:");
+        println!("  axum route, no middleware:              {:>6.2} us/request", median(&mut plain));
+        println!("  + VerifyLayer:                          {:>6.2} us/request", median(&mut bare));
+        println!("  + VerifyLayer + MemoryStore:            {:>6.2} us/request", median(&mut verified));
     });
 }
