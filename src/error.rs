@@ -87,6 +87,45 @@ pub enum Error {
     /// request is verified.
     #[error("invalid configuration: {0}")]
     InvalidConfig(&'static str),
+
+    /// The request body is larger than the receiver accepts (the
+    /// middleware's `body_limit`). At most the limit was read.
+    #[error("body is larger than the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+
+    /// The request body could not be read to its end (the client went away
+    /// or the transfer was cut short).
+    #[error("body could not be read")]
+    BodyUnreadable,
+
+    /// No tenant (organisation, repository, …) is configured for this
+    /// request.
+    #[error("unknown tenant")]
+    UnknownTenant,
+
+    /// The tenant exists but its webhook is switched off.
+    #[error("tenant is disabled")]
+    DisabledTenant,
+
+    /// The tenant lookup could not answer (its database is down); the
+    /// sender should retry.
+    #[error("tenant lookup is unavailable")]
+    ResolverUnavailable,
+
+    /// The duplicate-delivery store could not be reached, so the delivery
+    /// was not processed (it is never processed without duplicate
+    /// suppression); the sender should retry.
+    #[error("duplicate store is unavailable")]
+    StoreUnavailable,
+
+    /// A delivery with the same id is being processed right now; the
+    /// sender should retry, and the retry is answered according to how
+    /// that processing ends.
+    #[error("a delivery with this id is still being processed")]
+    InFlight,
 }
 
 impl Error {
@@ -97,7 +136,13 @@ impl Error {
     /// | missing, repeated or malformed header; malformed body | 400 Bad Request |
     /// | body does not deserialize into the handler's type | 400 Bad Request |
     /// | signature mismatch; timestamp too old or in the future | 401 Unauthorized |
+    /// | body unreadable | 400 Bad Request |
     /// | invalid configuration (a server bug, not the sender's) | 500 Internal Server Error |
+    /// | body too large | 413 Payload Too Large |
+    /// | unknown tenant | 404 Not Found |
+    /// | disabled tenant | 403 Forbidden |
+    /// | delivery with the same id in flight | 409 Conflict |
+    /// | tenant lookup or duplicate store unavailable | 503 Service Unavailable |
     ///
     /// ```
     /// assert_eq!(hooksig::Error::SignatureMismatch.status(), 401);
@@ -109,11 +154,17 @@ impl Error {
             | Error::RepeatedHeader(_)
             | Error::MalformedHeader { .. }
             | Error::MalformedBody(_)
-            | Error::Deserialize(_) => StatusCode::BAD_REQUEST,
+            | Error::Deserialize(_)
+            | Error::BodyUnreadable => StatusCode::BAD_REQUEST,
             Error::SignatureMismatch | Error::TimestampTooOld | Error::TimestampInFuture => {
                 StatusCode::UNAUTHORIZED
             }
             Error::InvalidConfig(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::UnknownTenant => StatusCode::NOT_FOUND,
+            Error::DisabledTenant => StatusCode::FORBIDDEN,
+            Error::InFlight => StatusCode::CONFLICT,
+            Error::ResolverUnavailable | Error::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -135,6 +186,13 @@ impl Error {
             Error::TimestampTooOld => "timestamp_too_old",
             Error::TimestampInFuture => "timestamp_in_future",
             Error::InvalidConfig(_) => "invalid_config",
+            Error::BodyTooLarge { .. } => "body_too_large",
+            Error::BodyUnreadable => "body_unreadable",
+            Error::UnknownTenant => "unknown_tenant",
+            Error::DisabledTenant => "disabled_tenant",
+            Error::ResolverUnavailable => "resolver_unavailable",
+            Error::StoreUnavailable => "store_unavailable",
+            Error::InFlight => "in_flight",
         }
     }
 }
@@ -249,6 +307,13 @@ mod tests {
             (Error::TimestampTooOld, 401, "timestamp_too_old"),
             (Error::TimestampInFuture, 401, "timestamp_in_future"),
             (Error::InvalidConfig("c"), 500, "invalid_config"),
+            (Error::BodyTooLarge { limit: 1 }, 413, "body_too_large"),
+            (Error::BodyUnreadable, 400, "body_unreadable"),
+            (Error::UnknownTenant, 404, "unknown_tenant"),
+            (Error::DisabledTenant, 403, "disabled_tenant"),
+            (Error::ResolverUnavailable, 503, "resolver_unavailable"),
+            (Error::StoreUnavailable, 503, "store_unavailable"),
+            (Error::InFlight, 409, "in_flight"),
         ];
         for (err, status, kind) in all {
             assert_eq!(err.status(), status, "{err}");

@@ -3,6 +3,9 @@
 #![deny(missing_docs, missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "dedup")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dedup")))]
+pub mod dedup;
 mod delivery;
 mod encoding;
 pub mod error;
@@ -12,6 +15,9 @@ mod key;
 mod provider;
 mod providers;
 mod time;
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub mod tower;
 
 pub use delivery::Delivery;
 pub use error::Error;

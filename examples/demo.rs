@@ -1,0 +1,315 @@
+//! The README's first command: `cargo run --example demo`.
+//!
+//! Starts an axum server on 127.0.0.1 (a free port) with `VerifyLayer` in
+//! front of GitHub, Linear, Notify, Generic and per-tenant routes, sends it
+//! real HTTP requests signed with hooksig's own signing, prints what came
+//! back, and exits: 0 when every answer is the expected one, 1 otherwise.
+
+use std::future::IntoFuture;
+use std::net::SocketAddr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use axum::routing::post;
+use axum::{Extension, Router};
+use hooksig::dedup::MemoryStore;
+use hooksig::generic::Generic;
+use hooksig::github::GitHub;
+use hooksig::linear::Linear;
+use hooksig::notify::Notify;
+use hooksig::tower::{PathTenants, VerifiedDelivery, VerifyLayer};
+use hooksig::{Outgoing, Provider};
+use http_body_util::{BodyExt, Full};
+use hyper_util::rt::TokioIo;
+
+/// The application's handler: it only ever sees verified, new deliveries.
+async fn handle(Extension(delivery): Extension<VerifiedDelivery>, body: Bytes) -> String {
+    format!(
+        "processed {} {} ({} bytes)",
+        delivery.provider(),
+        delivery.event().unwrap_or("-"),
+        body.len()
+    )
+}
+
+fn app() -> Result<Router, hooksig::Error> {
+    let store = MemoryStore::new();
+    let tenants = PathTenants::segment(1);
+    tenants.insert("acme", GitHub::new("acme-secret")?);
+    tenants.insert("globex", GitHub::new("globex-secret")?);
+    tenants.disable("globex");
+    Ok(Router::new()
+        .route(
+            "/github",
+            post(handle).route_layer(
+                VerifyLayer::new(GitHub::new("github-secret")?)
+                    .answer_pings(true)
+                    .body_limit(64 * 1024)
+                    .dedup(store.clone()),
+            ),
+        )
+        .route(
+            "/linear",
+            post(handle)
+                .route_layer(VerifyLayer::new(Linear::new("linear-secret")?).dedup(store.clone())),
+        )
+        .route(
+            "/notify",
+            post(handle)
+                .route_layer(VerifyLayer::new(Notify::new("notify-secret")?).dedup(store.clone())),
+        )
+        .route(
+            "/generic",
+            post(handle).route_layer(
+                VerifyLayer::new(Generic::new("generic-secret")?.id_header("X-Webhook-Id")?)
+                    .dedup(store.clone()),
+            ),
+        )
+        .route(
+            "/tenants/{org}",
+            post(handle).route_layer(VerifyLayer::resolve(tenants).dedup(store)),
+        ))
+}
+
+/// One request over a fresh HTTP/1.1 connection; returns the status and body.
+async fn post_to(
+    addr: SocketAddr,
+    path: &str,
+    headers: http::HeaderMap,
+    body: Vec<u8>,
+) -> Result<(u16, String), Box<dyn std::error::Error + Send + Sync>> {
+    let stream = tokio::net::TcpStream::connect(addr).await?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    let mut request = http::Request::post(path)
+        .header("host", addr.to_string())
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(body)))?;
+    request.headers_mut().extend(headers);
+    let response = sender.send_request(request).await?;
+    let status = response.status().as_u16();
+    let body = response.into_body().collect().await?.to_bytes();
+    Ok((status, String::from_utf8_lossy(&body).into_owned()))
+}
+
+struct Case {
+    name: &'static str,
+    path: &'static str,
+    headers: http::HeaderMap,
+    body: Vec<u8>,
+    expect: u16,
+    expect_body: Option<&'static str>,
+}
+
+fn linear_body(at: SystemTime) -> Vec<u8> {
+    let millis = at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
+    format!(r#"{{"action":"create","type":"Issue","data":{{"id":"ISS-1"}},"webhookTimestamp":{millis}}}"#).into_bytes()
+}
+
+fn cases() -> Result<Vec<Case>, hooksig::Error> {
+    let github = GitHub::new("github-secret")?;
+    let linear = Linear::new("linear-secret")?;
+    let notify = Notify::new("notify-secret")?;
+    let generic = Generic::new("generic-secret")?.id_header("X-Webhook-Id")?;
+    let acme = GitHub::new("acme-secret")?;
+    let globex = GitHub::new("globex-secret")?;
+
+    let push = br#"{"ref":"refs/heads/main","commits":[]}"#.to_vec();
+    let ping = br#"{"zen":"Design for failure.","hook_id":1}"#.to_vec();
+    let big = vec![b' '; 100 * 1024];
+    let fresh = linear_body(SystemTime::now());
+    let stale = linear_body(SystemTime::now() - Duration::from_secs(120));
+    let sent =
+        br#"{"event":"message.sent","event_id":"evt_42","timestamp":"2026-11-22T10:00:00Z"}"#
+            .to_vec();
+
+    let mut list = Vec::new();
+    let mut add =
+        |name, path, provider: &dyn Provider, body: &Vec<u8>, id, event, expect, expect_body| {
+            let headers = provider.sign_headers(&Outgoing::new(body).id(id).event(event))?;
+            list.push(Case {
+                name,
+                path,
+                headers,
+                body: body.clone(),
+                expect,
+                expect_body,
+            });
+            Ok::<(), hooksig::Error>(())
+        };
+    add(
+        "github push, valid",
+        "/github",
+        &github,
+        &push,
+        "d-1",
+        "push",
+        200,
+        None,
+    )?;
+    add(
+        "github push, tampered",
+        "/github",
+        &github,
+        &push,
+        "d-4",
+        "push",
+        401,
+        None,
+    )?;
+    add(
+        "github push, same delivery again",
+        "/github",
+        &github,
+        &push,
+        "d-1",
+        "push",
+        200,
+        Some(r#"{"status":"duplicate"}"#),
+    )?;
+    add(
+        "github ping",
+        "/github",
+        &github,
+        &ping,
+        "d-2",
+        "ping",
+        200,
+        Some(r#"{"status":"pong"}"#),
+    )?;
+    add(
+        "github push, 100 KiB over a 64 KiB limit",
+        "/github",
+        &github,
+        &big,
+        "d-3",
+        "push",
+        413,
+        None,
+    )?;
+    add(
+        "linear issue, valid",
+        "/linear",
+        &linear,
+        &fresh,
+        "u-1",
+        "Issue",
+        200,
+        None,
+    )?;
+    add(
+        "linear issue, signed 2 min ago",
+        "/linear",
+        &linear,
+        &stale,
+        "u-2",
+        "Issue",
+        401,
+        None,
+    )?;
+    add(
+        "notify message.sent, valid",
+        "/notify",
+        &notify,
+        &sent,
+        "-",
+        "-",
+        200,
+        None,
+    )?;
+    add(
+        "notify message.sent, retried",
+        "/notify",
+        &notify,
+        &sent,
+        "-",
+        "-",
+        200,
+        Some(r#"{"status":"duplicate"}"#),
+    )?;
+    add(
+        "generic, valid",
+        "/generic",
+        &generic,
+        &push,
+        "g-1",
+        "-",
+        200,
+        None,
+    )?;
+    add(
+        "tenant acme, valid",
+        "/tenants/acme",
+        &acme,
+        &push,
+        "t-1",
+        "push",
+        200,
+        None,
+    )?;
+    add(
+        "tenant globex (disabled)",
+        "/tenants/globex",
+        &globex,
+        &push,
+        "t-2",
+        "push",
+        403,
+        None,
+    )?;
+    add(
+        "tenant initech (unknown)",
+        "/tenants/initech",
+        &acme,
+        &push,
+        "t-3",
+        "push",
+        404,
+        None,
+    )?;
+    // Changed in transit after signing.
+    // (the second request)
+    list[1].body = br#"{"ref":"refs/heads/evil","commits":[]}"#.to_vec();
+    Ok(list)
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(
+        axum::serve(listener, app()?)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .into_future(),
+    );
+    println!("hooksig demo: axum on http://{addr}, VerifyLayer on /github /linear /notify /generic /tenants/{{org}}\n");
+    println!("{:<42} {:>8} {:>6}  answer", "request", "expected", "got");
+    let mut failures = 0;
+    for case in cases()? {
+        let (status, body) = post_to(addr, case.path, case.headers, case.body).await?;
+        let ok = status == case.expect && case.expect_body.is_none_or(|expected| body == expected);
+        if !ok {
+            failures += 1;
+        }
+        println!(
+            "{:<42} {:>8} {:>6}  {}{}",
+            case.name,
+            case.expect,
+            status,
+            body,
+            if ok { "" } else { "   <-- UNEXPECTED" }
+        );
+    }
+    let _ = stop.send(());
+    server.await??;
+    if failures > 0 {
+        println!("\n{failures} unexpected answer(s)");
+        std::process::exit(1);
+    }
+    println!("\nevery answer as expected");
+    Ok(())
+}

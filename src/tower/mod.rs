@@ -1,0 +1,144 @@
+//! Tower middleware: [`VerifyLayer`] puts verification, ping answering and
+//! duplicate suppression in front of any axum, hyper or tonic service.
+//!
+//! For each request the middleware:
+//!
+//! 1. picks the provider: the one given to [`VerifyLayer::new`], or the
+//!    one a [`Resolve`]r finds for the request (unknown tenant → 404,
+//!    disabled → 403, lookup failure → 503);
+//! 2. reads the body, at most [`body_limit`](VerifyLayer::body_limit) bytes
+//!    (past it → 413; a `Content-Length` above the limit is refused before
+//!    reading anything);
+//! 3. verifies the exact bytes (failure → 400 or 401, see
+//!    [`Error::status`](crate::Error::status));
+//! 4. answers GitHub `ping` itself with 200 `{"status":"pong"}` when
+//!    [`answer_pings`](VerifyLayer::answer_pings) is on;
+//! 5. with a [`DeliveryStore`](crate::dedup::DeliveryStore)
+//!    ([`dedup`](VerifyLayer::dedup)), claims the delivery id: a delivery
+//!    already processed gets 200 `{"status":"duplicate"}`, one whose twin
+//!    is being processed right now gets 409 `in_flight` (the sender
+//!    retries), a store failure gets 503 — in none of these cases is the
+//!    handler called;
+//! 6. calls the inner service with the same bytes (as an
+//!    `http_body_util::Full<Bytes>` body) and a [`VerifiedDelivery`] in the
+//!    request extensions; a 2xx answer completes the claim, anything else
+//!    (or the future being dropped) releases it so the retry is processed.
+//!
+//! Every rejection is answered with its status and a JSON body
+//! `{"error":"<kind>","message":"<words>"}` ([`Error::kind`](crate::Error::kind)
+//! and its `Display`, never a secret or a MAC); the [`Error`](crate::Error)
+//! itself is in the response's extensions for outer layers.
+//!
+//! A delivery without an id (a [`Generic`](crate::generic::Generic) scheme
+//! with no id header, a sender that omits it) cannot be deduplicated and
+//! goes to the handler every time.
+//!
+//! With axum, three lines:
+//!
+//! ```
+//! use axum::{routing::post, Router};
+//! use hooksig::{dedup::MemoryStore, github::GitHub, tower::VerifyLayer};
+//!
+//! let github = GitHub::new("webhook-secret")?;
+//! let app: Router = Router::new()
+//!     .route("/webhooks/github", post(|body: axum::body::Bytes| async move { body.len().to_string() }))
+//!     .route_layer(VerifyLayer::new(github).answer_pings(true).dedup(MemoryStore::new()));
+//! # let _ = app;
+//! # Ok::<(), hooksig::Error>(())
+//! ```
+//!
+//! The handler reads what was verified from the extensions:
+//!
+//! ```
+//! use axum::Extension;
+//! use hooksig::tower::VerifiedDelivery;
+//!
+//! async fn handler(Extension(delivery): Extension<VerifiedDelivery>, body: axum::body::Bytes) -> &'static str {
+//!     println!("{} {:?} {:?}: {} bytes", delivery.provider(), delivery.event(), delivery.id(), body.len());
+//!     "ok"
+//! }
+//! # let _ = handler;
+//! ```
+//!
+//! With the `tracing` feature, one event is emitted per delivery (target
+//! `hooksig::tower`, `INFO` for processed, pong and duplicate, `WARN`
+//! otherwise) with the fields `provider`, `tenant`, `delivery_id`, `event`,
+//! `outcome`, `status` and `latency_us`; never the body or a secret. The id
+//! and event are reported only once the delivery verified (empty before).
+//! `outcome` is `processed`, `handler_failed`, `pong`, `duplicate`, or the
+//! rejection's [`Error::kind`](crate::Error::kind).
+
+mod body;
+mod future;
+mod layer;
+mod resolve;
+mod service;
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+pub use body::ResponseBody;
+pub use future::ResponseFuture;
+pub use layer::{VerifyLayer, DEFAULT_BODY_LIMIT};
+pub use resolve::{PathTenants, Resolution, Resolve, Tenant};
+pub use service::VerifyService;
+
+use crate::Delivery;
+
+/// What the middleware verified, put in the request's extensions for the
+/// handler (`axum::Extension<VerifiedDelivery>`, or
+/// `request.extensions().get::<VerifiedDelivery>()`).
+///
+/// An owned copy of a [`Delivery`]'s metadata, plus the tenant when a
+/// [`Resolve`]r chose the provider. The body itself is the request body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedDelivery {
+    provider: &'static str,
+    tenant: Option<Arc<str>>,
+    id: Option<String>,
+    event: Option<String>,
+    timestamp: Option<SystemTime>,
+}
+
+impl VerifiedDelivery {
+    fn new(delivery: &Delivery<'_>, tenant: Option<Arc<str>>) -> Self {
+        VerifiedDelivery {
+            provider: delivery.provider(),
+            tenant,
+            id: delivery.id().map(str::to_owned),
+            event: delivery.event().map(str::to_owned),
+            timestamp: delivery.timestamp(),
+        }
+    }
+
+    /// The provider that verified it (`"github"`, `"linear"`, …).
+    #[must_use]
+    pub fn provider(&self) -> &'static str {
+        self.provider
+    }
+
+    /// The tenant the [`Resolve`]r chose, if one did.
+    #[must_use]
+    pub fn tenant(&self) -> Option<&str> {
+        self.tenant.as_deref()
+    }
+
+    /// The sender's delivery id ([`Delivery::id`]).
+    #[must_use]
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The event name ([`Delivery::event`]).
+    #[must_use]
+    pub fn event(&self) -> Option<&str> {
+        self.event.as_deref()
+    }
+
+    /// The signed timestamp, where the scheme has one
+    /// ([`Delivery::timestamp`]).
+    #[must_use]
+    pub fn timestamp(&self) -> Option<SystemTime> {
+        self.timestamp
+    }
+}
