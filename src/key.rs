@@ -43,7 +43,18 @@ fn mac(state: &HmacSha256, parts: &[&[u8]]) -> Tag {
 /// Compares two tags in constant time: every byte is examined whatever the
 /// others hold (`subtle`). This is the only place hooksig compares a MAC.
 pub(crate) fn tags_equal(computed: &Tag, provided: &Tag) -> Choice {
-    computed[..].ct_eq(&provided[..])
+    // OR together the XOR of the two tags eight bytes at a time, without a
+    // branch, and let subtle decide on that one word. (subtle's slice
+    // compare puts an optimisation barrier, a volatile read, on every byte:
+    // ~70 ns for 32 bytes, more than the rest of a 64-byte verify but the
+    // hashing.) The loop has a fixed trip count and no data-dependent exit.
+    let (a, _) = computed.as_chunks::<8>();
+    let (b, _) = provided.as_chunks::<8>();
+    let mut diff = 0u64;
+    for (a, b) in a.iter().zip(b) {
+        diff |= u64::from_ne_bytes(*a) ^ u64::from_ne_bytes(*b);
+    }
+    diff.ct_eq(&0)
 }
 
 impl Keys {
@@ -153,6 +164,19 @@ mod tests {
             "any provided tag may match"
         );
         assert_eq!(keys.verify(&[b"body"], &[]), Err(Error::SignatureMismatch));
+    }
+
+    #[test]
+    fn tags_equal_sees_every_bit() {
+        let tag = Keys::new(b"k").unwrap().sign(&[b"m"]);
+        assert!(bool::from(tags_equal(&tag, &tag)));
+        for byte in 0..tag.len() {
+            for bit in 0..8 {
+                let mut other = tag;
+                other[byte] ^= 1 << bit;
+                assert!(!bool::from(tags_equal(&tag, &other)), "{byte}/{bit}");
+            }
+        }
     }
 
     #[test]

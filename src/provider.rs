@@ -1,6 +1,7 @@
 //! The [`Provider`] trait every webhook scheme implements, and [`Outgoing`],
 //! what a provider signs.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -23,7 +24,7 @@ use crate::{Delivery, Error, Headers};
 /// assert_eq!(providers[0].name(), "github");
 /// # Ok::<(), hooksig::Error>(())
 /// ```
-pub trait Provider: Send + Sync {
+pub trait Provider: Send + Sync + fmt::Debug {
     /// The provider's name: `"github"`, `"linear"`, `"notify"`, `"generic"`,
     /// `"standard-webhooks"`, `"stripe"`, `"slack"`, `"shopify"`.
     fn name(&self) -> &'static str;

@@ -135,11 +135,16 @@ impl Provider for Notify {
         let tag = signature(headers, SIGNATURE_HEADER, "", Form::Hex(HexCase::Lower))?;
         self.keys.verify(&[body], &[tag])?;
         let [event, id, timestamp] = json::top_level(body, &FIELDS).map_err(problem)?;
-        let Value::Str(event) = event else {
-            return Err(Error::MalformedBody("missing top-level `event`"));
+        let event = match event {
+            Value::Str("") => return Err(Error::MalformedBody("top-level `event` is empty")),
+            Value::Str(event) => event,
+            _ => return Err(Error::MalformedBody("missing top-level `event`")),
         };
-        let Value::Str(id) = id else {
-            return Err(Error::MalformedBody("missing top-level `event_id`"));
+        // An empty id would make every such delivery a "duplicate" of the first.
+        let id = match id {
+            Value::Str("") => return Err(Error::MalformedBody("top-level `event_id` is empty")),
+            Value::Str(id) => id,
+            _ => return Err(Error::MalformedBody("missing top-level `event_id`")),
         };
         let millis = match timestamp {
             Value::Str(text) => Some(time::parse_rfc3339_millis(text).ok_or(
@@ -229,6 +234,8 @@ mod tests {
             r#"{"event":"e","event_id":7}"#,
             r#"{"event":"e","event_id":"i","timestamp":"yesterday"}"#,
             r#"{"event":"e","event":"f","event_id":"i"}"#,
+            r#"{"event":"e","event_id":""}"#,
+            r#"{"event":"","event_id":"i"}"#,
             r#"["event","event_id"]"#,
         ] {
             assert!(
