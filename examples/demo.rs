@@ -1,7 +1,8 @@
 //! The README's first command: `cargo run --example demo`.
 //!
 //! Starts an axum server on 127.0.0.1 (a free port) with `VerifyLayer` in
-//! front of GitHub, Linear, Notify, Generic and per-tenant routes, sends it
+//! front of GitHub, Linear, Notify, Generic, Standard Webhooks, Stripe,
+//! Slack, Shopify and per-tenant routes, sends it
 //! real HTTP requests signed with hooksig's own signing, prints what came
 //! back, and exits: 0 when every answer is the expected one, 1 otherwise.
 
@@ -17,6 +18,10 @@ use hooksig::generic::Generic;
 use hooksig::github::GitHub;
 use hooksig::linear::Linear;
 use hooksig::notify::Notify;
+use hooksig::shopify::Shopify;
+use hooksig::slack::Slack;
+use hooksig::standard::StandardWebhooks;
+use hooksig::stripe::Stripe;
 use hooksig::tower::{PathTenants, VerifiedDelivery, VerifyLayer};
 use hooksig::{Outgoing, Provider};
 use http_body_util::{BodyExt, Full};
@@ -31,6 +36,9 @@ async fn handle(Extension(delivery): Extension<VerifiedDelivery>, body: Bytes) -
         body.len()
     )
 }
+
+/// A Standard Webhooks secret as Svix hands it out: `whsec_` + base64.
+const STANDARD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 fn app() -> Result<Router, hooksig::Error> {
     let store = MemoryStore::new();
@@ -63,6 +71,26 @@ fn app() -> Result<Router, hooksig::Error> {
             post(handle).route_layer(
                 VerifyLayer::new(Generic::new("generic-secret")?.id_header("X-Webhook-Id")?)
                     .dedup(store.clone()),
+            ),
+        )
+        .route(
+            "/standard",
+            post(handle).route_layer(
+                VerifyLayer::new(StandardWebhooks::new(STANDARD_SECRET)?).dedup(store.clone()),
+            ),
+        )
+        .route(
+            "/stripe",
+            post(handle).route_layer(VerifyLayer::new(Stripe::new("whsec_stripe")?)),
+        )
+        .route(
+            "/slack",
+            post(handle).route_layer(VerifyLayer::new(Slack::new("slack-signing-secret")?)),
+        )
+        .route(
+            "/shopify",
+            post(handle).route_layer(
+                VerifyLayer::new(Shopify::new("shopify-secret")?).dedup(store.clone()),
             ),
         )
         .route(
@@ -112,6 +140,10 @@ fn cases() -> Result<Vec<Case>, hooksig::Error> {
     let linear = Linear::new("linear-secret")?;
     let notify = Notify::new("notify-secret")?;
     let generic = Generic::new("generic-secret")?.id_header("X-Webhook-Id")?;
+    let standard = StandardWebhooks::new(STANDARD_SECRET)?;
+    let stripe = Stripe::new("whsec_stripe")?;
+    let slack = Slack::new("slack-signing-secret")?;
+    let shopify = Shopify::new("shopify-secret")?;
     let acme = GitHub::new("acme-secret")?;
     let globex = GitHub::new("globex-secret")?;
 
@@ -124,19 +156,34 @@ fn cases() -> Result<Vec<Case>, hooksig::Error> {
         br#"{"event":"message.sent","event_id":"evt_42","timestamp":"2026-11-22T10:00:00Z"}"#
             .to_vec();
 
+    let order = br#"{"id":820982911946154500,"email":"jon@example.com"}"#.to_vec();
+    let command = b"token=x&team_id=T1&command=%2Fweather&text=94070".to_vec();
+    let now = SystemTime::now();
+    let ten_minutes_ago = now - Duration::from_secs(600);
+
     let mut list = Vec::new();
+    let mut add_at = |name,
+                      path,
+                      provider: &dyn Provider,
+                      body: &Vec<u8>,
+                      (id, event, at),
+                      expect,
+                      expect_body| {
+        let outgoing = Outgoing::new(body).id(id).event(event).at(at);
+        let headers = provider.sign_headers(&outgoing)?;
+        list.push(Case {
+            name,
+            path,
+            headers,
+            body: body.clone(),
+            expect,
+            expect_body,
+        });
+        Ok::<(), hooksig::Error>(())
+    };
     let mut add =
-        |name, path, provider: &dyn Provider, body: &Vec<u8>, id, event, expect, expect_body| {
-            let headers = provider.sign_headers(&Outgoing::new(body).id(id).event(event))?;
-            list.push(Case {
-                name,
-                path,
-                headers,
-                body: body.clone(),
-                expect,
-                expect_body,
-            });
-            Ok::<(), hooksig::Error>(())
+        |name, path, provider: &dyn Provider, body: &Vec<u8>, id, event, expect, body_| {
+            add_at(name, path, provider, body, (id, event, now), expect, body_)
         };
     add(
         "github push, valid",
@@ -268,6 +315,75 @@ fn cases() -> Result<Vec<Case>, hooksig::Error> {
         404,
         None,
     )?;
+    add(
+        "standard webhooks (svix), valid",
+        "/standard",
+        &standard,
+        &push,
+        "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W",
+        "-",
+        200,
+        None,
+    )?;
+    add(
+        "standard webhooks, same msg id again",
+        "/standard",
+        &standard,
+        &push,
+        "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W",
+        "-",
+        200,
+        Some(r#"{"status":"duplicate"}"#),
+    )?;
+    add(
+        "stripe event, valid",
+        "/stripe",
+        &stripe,
+        &order,
+        "-",
+        "-",
+        200,
+        None,
+    )?;
+    add(
+        "slack slash command, valid",
+        "/slack",
+        &slack,
+        &command,
+        "-",
+        "-",
+        200,
+        None,
+    )?;
+    add(
+        "shopify orders/create, valid",
+        "/shopify",
+        &shopify,
+        &order,
+        "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
+        "orders/create",
+        200,
+        None,
+    )?;
+    drop(add);
+    add_at(
+        "stripe event, signed 10 min ago",
+        "/stripe",
+        &stripe,
+        &order,
+        ("-", "-", ten_minutes_ago),
+        401,
+        None,
+    )?;
+    add_at(
+        "slack, signed 10 min ago",
+        "/slack",
+        &slack,
+        &command,
+        ("-", "-", ten_minutes_ago),
+        401,
+        None,
+    )?;
     // Changed in transit after signing.
     // (the second request)
     list[1].body = br#"{"ref":"refs/heads/evil","commits":[]}"#.to_vec();
@@ -286,7 +402,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             })
             .into_future(),
     );
-    println!("hooksig demo: axum on http://{addr}, VerifyLayer on /github /linear /notify /generic /tenants/{{org}}\n");
+    println!("hooksig demo: axum on http://{addr}, VerifyLayer on /github /linear /notify /generic\n  /standard /stripe /slack /shopify /tenants/{{org}}\n");
     println!("{:<42} {:>8} {:>6}  answer", "request", "expected", "got");
     let mut failures = 0;
     for case in cases()? {
