@@ -365,7 +365,6 @@ fn cases() -> Result<Vec<Case>, hooksig::Error> {
         200,
         None,
     )?;
-    drop(add);
     add_at(
         "stripe event, signed 10 min ago",
         "/stripe",
