@@ -23,6 +23,10 @@ use crate::error::{Error, HeaderName};
 /// # Ok::<(), hooksig::Error>(())
 /// ```
 ///
+/// A slice is unsized, so a `&[(&str, &str)]` you already hold is passed as
+/// `&pairs` (a reference to the reference), while an array literal is passed
+/// as `&[…]` directly.
+///
 /// Implement it for your framework's header type when it is neither; a
 /// lookup must not allocate if verification is to stay allocation-free.
 pub trait Headers: Sync {
