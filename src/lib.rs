@@ -6,6 +6,9 @@
 mod delivery;
 mod encoding;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod headers;
 mod json;
 mod key;
