@@ -418,8 +418,12 @@ impl<'a> Case<'a> {
         let current = input.chunk();
         let previous = Some(input.chunk()).filter(|_| flags & WITH_PREVIOUS != 0);
         let config = Input::new(input.chunk());
-        let now_millis = i128::from(input.u64() as i64);
-        let now = clock(now_millis, input.u32()).expect("i64 milliseconds fit a SystemTime");
+        let millis = i128::from(input.u64() as i64);
+        // Platforms whose SystemTime cannot hold the reading get the epoch.
+        let (now_millis, now) = match clock(millis, input.u32()) {
+            Some(now) => (millis, now),
+            None => (0, UNIX_EPOCH),
+        };
         let count = input.byte() % 9;
         let mut specs = Vec::new();
         for _ in 0..count {
@@ -1062,14 +1066,20 @@ pub fn linear_timestamp(data: &[u8]) -> Outcome {
             let escapes = data.contains(&b'\\');
             let wanted = ["event", "event_id", "timestamp"];
             let expected = expect_fields(&entries, &wanted, Some(()));
-            match (&notify, &expected) {
-                // A string with escapes is refused where serde_json reads it.
-                (Err(Problem::WrongType(i)), _) if escapes => {
-                    assert!(members(&entries, wanted[*i]).any(serde_json::Value::is_string));
+            // A string with escape sequences is refused (it cannot be
+            // borrowed) where serde_json reads a string: only then may the
+            // scanner's answer differ.
+            let escaped_string = match &notify {
+                Err(Problem::WrongType(i)) => {
+                    members(&entries, wanted[*i]).any(serde_json::Value::is_string)
                 }
-                (Err(_), Ok(_)) if escapes => panic!("{notify:?}, expected {expected:?}"),
-                _ => assert_eq!(notify, expected, "{:?}", String::from_utf8_lossy(data)),
-            }
+                _ => false,
+            };
+            assert!(
+                notify == expected || (escapes && escaped_string),
+                "{notify:?}, expected {expected:?} for {:?}",
+                String::from_utf8_lossy(data)
+            );
         }
     }
     if linear.is_ok() || notify.is_ok() {
