@@ -223,11 +223,12 @@ impl Entry {
 
 #[derive(Debug, Default)]
 struct State {
-    map: HashMap<Box<str>, Entry>,
+    map: HashMap<Arc<str>, Entry>,
     /// Completed keys in completion order (= expiry order, the TTL being
     /// fixed). May hold stale pairs whose key was since removed or
     /// re-recorded; they are skipped.
-    done: VecDeque<(Box<str>, Instant)>,
+    /// The keys are shared with `map` (one allocation per key).
+    done: VecDeque<(Arc<str>, Instant)>,
 }
 
 impl State {
@@ -346,23 +347,25 @@ impl MemoryStore {
         let until = now + self.in_flight_ttl;
         state
             .map
-            .insert(key.into(), Entry::InFlight { token, until });
+            .insert(Arc::from(key), Entry::InFlight { token, until });
         Ok(Claim::Acquired(token))
     }
 
     fn complete_at(&self, key: &str, token: Token, now: Instant) {
         let mut state = self.lock();
         let until = now + self.ttl;
-        match state.map.get(key).copied() {
-            Some(Entry::InFlight { token: holder, .. }) if holder != token => {
+        let shared = match state.map.get_key_value(key) {
+            Some((_, Entry::InFlight { token: holder, .. })) if *holder != token => {
                 // The claim expired and another delivery holds the key now;
                 // its own outcome decides.
+                return;
             }
-            _ => {
-                state.map.insert(key.into(), Entry::Done { until });
-                state.done.push_back((key.into(), until));
-            }
-        }
+            Some((shared, _)) => Arc::clone(shared),
+            // The claim was dropped (expired and purged): record it anyway.
+            None => Arc::from(key),
+        };
+        state.map.insert(Arc::clone(&shared), Entry::Done { until });
+        state.done.push_back((shared, until));
     }
 
     fn release_now(&self, key: &str, token: Token) {
@@ -464,6 +467,31 @@ mod tests {
             Ok(Claim::Done)
         );
         acquired(store.claim_at("k", t0 + Duration::from_secs(13)));
+    }
+
+    #[test]
+    fn complete_respects_a_newer_holder_and_records_a_lost_claim() {
+        let store = MemoryStore::new()
+            .ttl(Duration::from_secs(10))
+            .in_flight_ttl(Duration::from_secs(2));
+        let t0 = Instant::now();
+        let stale = acquired(store.claim_at("k", t0));
+        let fresh = acquired(store.claim_at("k", t0 + Duration::from_secs(2)));
+        // The expired holder finishing late does not settle the new claim.
+        store.complete_at("k", stale, t0 + Duration::from_secs(3));
+        assert_eq!(
+            store.claim_at("k", t0 + Duration::from_secs(3)),
+            Ok(Claim::InFlight)
+        );
+        store.release_now("k", fresh);
+        // A claim that is gone (released, expired) is still recorded as done
+        // when its handler succeeds: the delivery was processed.
+        store.complete_at("k", fresh, t0 + Duration::from_secs(3));
+        assert_eq!(
+            store.claim_at("k", t0 + Duration::from_secs(4)),
+            Ok(Claim::Done)
+        );
+        assert_eq!(store.lock().done.len(), 1);
     }
 
     #[test]

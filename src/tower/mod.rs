@@ -95,8 +95,9 @@ use crate::Delivery;
 pub struct VerifiedDelivery {
     provider: &'static str,
     tenant: Option<Arc<str>>,
-    id: Option<String>,
-    event: Option<String>,
+    // Shared with the middleware's `tracing` report without copying.
+    id: Option<Arc<str>>,
+    event: Option<Arc<str>>,
     timestamp: Option<SystemTime>,
 }
 
@@ -105,8 +106,8 @@ impl VerifiedDelivery {
         VerifiedDelivery {
             provider: delivery.provider(),
             tenant,
-            id: delivery.id().map(str::to_owned),
-            event: delivery.event().map(str::to_owned),
+            id: delivery.id().map(Arc::from),
+            event: delivery.event().map(Arc::from),
             timestamp: delivery.timestamp(),
         }
     }

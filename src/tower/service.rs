@@ -127,8 +127,8 @@ enum Outcome {
 struct Report {
     provider: Option<&'static str>,
     tenant: Option<Arc<str>>,
-    id: Option<String>,
-    event: Option<String>,
+    id: Option<Arc<str>>,
+    event: Option<Arc<str>>,
 }
 
 impl Report {
@@ -292,10 +292,7 @@ where
 
     let guard = match (&config.store, &verified.id) {
         (Some(store), Some(id)) => {
-            let key = match &verified.tenant {
-                Some(tenant) => format!("{}:{tenant}:{id}", verified.provider),
-                None => format!("{}:{id}", verified.provider),
-            };
+            let key = store_key(verified.provider, verified.tenant.as_deref(), id);
             match store.claim(&key).await {
                 Ok(Claim::Acquired(token)) => Some(Guard {
                     store: Arc::clone(store),
@@ -331,6 +328,19 @@ where
     result.map(|response| (response.map(ResponseBody::inner), outcome))
 }
 
+/// The duplicate store's key: `provider:id`, or `provider:tenant:id`.
+fn store_key(provider: &str, tenant: Option<&str>, id: &str) -> String {
+    let parts = [Some(provider), tenant, Some(id)];
+    let mut key = String::with_capacity(parts.iter().flatten().map(|p| p.len() + 1).sum());
+    for part in parts.into_iter().flatten() {
+        if !key.is_empty() {
+            key.push(':');
+        }
+        key.push_str(part);
+    }
+    key
+}
+
 /// A 200 with a small JSON body the middleware answers by itself.
 fn status_response<B>(json: &'static [u8]) -> Response<ResponseBody<B>> {
     json_response(StatusCode::OK, Bytes::from_static(json))
@@ -353,4 +363,20 @@ pub(crate) fn rejection<B>(error: Error) -> Response<ResponseBody<B>> {
     let mut response = json_response(error.status(), Bytes::from(body.to_string()));
     response.extensions_mut().insert(error);
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::store_key;
+
+    #[test]
+    fn store_keys_name_provider_tenant_and_id() {
+        assert_eq!(store_key("github", None, "d-1"), "github:d-1");
+        assert_eq!(store_key("github", Some("acme"), "d-1"), "github:acme:d-1");
+        // Tenants do not share keys with each other or with the untenanted.
+        assert_ne!(
+            store_key("github", Some("acme"), "d-1"),
+            store_key("github", Some("other"), "d-1")
+        );
+    }
 }
