@@ -165,7 +165,8 @@ impl<D: DeliveryStore + ?Sized> DeliveryStore for Arc<D> {
     }
 }
 
-/// The default capacity of a [`MemoryStore`]: 100 000 keys (a few MiB).
+/// The default capacity of a [`MemoryStore`]: 100 000 keys (a few MiB: the
+/// middleware's keys are at most about 200 bytes plus the tenant name).
 pub const DEFAULT_CAPACITY: usize = 100_000;
 
 /// The embedded store: delivery ids in a mutex-guarded map in this process.

@@ -539,6 +539,34 @@ async fn a_delivery_without_an_id_is_not_deduplicated() {
 }
 
 #[tokio::test]
+async fn a_huge_delivery_id_is_deduplicated_under_a_bounded_key() {
+    // GitHub's delivery id is an unsigned header: a replay of a captured
+    // delivery can carry any id. The store holds a fixed-size hash of a long
+    // one, so a flood of such replays cannot fill its memory.
+    let store = MemoryStore::new();
+    let recorder = Recorder::default();
+    let service = VerifyLayer::new(github())
+        .dedup(store.clone())
+        .layer(recorder.handler());
+    let id = "d".repeat(16 * 1024);
+    for expected in [r#"handled"#, r#"{"status":"duplicate"}"#] {
+        let (status, body, _) = send(&service, signed(&github(), "/", PUSH, &id, "push")).await;
+        assert_eq!((status, body.as_str()), (200, expected));
+    }
+    assert_eq!(recorder.calls(), 1);
+    use sha2::Digest as _;
+    let hashed: String = sha2::Sha256::digest(id.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        store.claim(&format!("github:#{hashed}")).await.unwrap(),
+        Claim::Done
+    );
+    assert_eq!(store.len(), 1);
+}
+
+#[tokio::test]
 async fn notify_ids_come_from_the_signed_body() {
     let notify = Notify::new("notify-secret").unwrap();
     let body = br#"{"event":"message.sent","event_id":"evt_1","timestamp":"2026-11-22T10:00:00Z"}"#;

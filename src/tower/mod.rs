@@ -33,6 +33,13 @@
 //! with no id header, a sender that omits it) cannot be deduplicated and
 //! goes to the handler every time.
 //!
+//! The store key is `provider:id`, or `provider:@tenant:id` with a
+//! resolver (`:`, `%` and `@` in the tenant name percent-encoded). An id
+//! longer than 128 bytes, or one starting with `@` or `#`, is keyed as `#`
+//! and its SHA-256 in hex: GitHub's and Linear's ids are unsigned headers,
+//! and a replayed delivery under ever new megabyte-long ids must not grow
+//! a store by megabytes per key.
+//!
 //! With axum, three lines:
 //!
 //! ```

@@ -328,15 +328,52 @@ where
     result.map(|response| (response.map(ResponseBody::inner), outcome))
 }
 
-/// The duplicate store's key: `provider:id`, or `provider:tenant:id`.
+/// The longest delivery id kept verbatim in a duplicate-store key; longer
+/// ids are stored as their SHA-256.
+const MAX_VERBATIM_ID: usize = 128;
+
+/// The duplicate store's key: `provider:id`, or `provider:@tenant:id`.
+///
+/// Unambiguous and bounded, whatever the sender and the resolver write:
+///
+/// - `:`, `%` and `@` in a tenant name are percent-encoded, so the tenant
+///   ends at the first `:` after `@`;
+/// - an id longer than [`MAX_VERBATIM_ID`] bytes, or one that starts with
+///   `@` or `#`, becomes `#` + the lowercase hex SHA-256 of the id. A
+///   verbatim id never starts with `@` (taken for a tenant) or `#` (taken for
+///   a hash), and a key is at most about 200 bytes plus the tenant name.
+///
+/// The id of a GitHub or Linear delivery is an unsigned header: without the
+/// bound, someone replaying one captured delivery under ever new, huge ids
+/// could fill a store's memory with a few hundred thousand keys.
 fn store_key(provider: &str, tenant: Option<&str>, id: &str) -> String {
-    let parts = [Some(provider), tenant, Some(id)];
-    let mut key = String::with_capacity(parts.iter().flatten().map(|p| p.len() + 1).sum());
-    for part in parts.into_iter().flatten() {
-        if !key.is_empty() {
-            key.push(':');
+    use sha2::Digest as _;
+    use std::fmt::Write as _;
+
+    let mut key = String::with_capacity(
+        provider.len() + tenant.map_or(0, |t| t.len() + 2) + id.len().min(MAX_VERBATIM_ID) + 2,
+    );
+    key.push_str(provider);
+    key.push(':');
+    if let Some(tenant) = tenant {
+        key.push('@');
+        for c in tenant.chars() {
+            match c {
+                ':' => key.push_str("%3A"),
+                '%' => key.push_str("%25"),
+                '@' => key.push_str("%40"),
+                c => key.push(c),
+            }
         }
-        key.push_str(part);
+        key.push(':');
+    }
+    if id.len() > MAX_VERBATIM_ID || id.starts_with(['@', '#']) {
+        key.push('#');
+        for byte in sha2::Sha256::digest(id.as_bytes()) {
+            let _ = write!(key, "{byte:02x}");
+        }
+    } else {
+        key.push_str(id);
     }
     key
 }
@@ -367,16 +404,60 @@ pub(crate) fn rejection<B>(error: Error) -> Response<ResponseBody<B>> {
 
 #[cfg(test)]
 mod tests {
-    use super::store_key;
+    use super::{store_key, MAX_VERBATIM_ID};
 
     #[test]
     fn store_keys_name_provider_tenant_and_id() {
         assert_eq!(store_key("github", None, "d-1"), "github:d-1");
-        assert_eq!(store_key("github", Some("acme"), "d-1"), "github:acme:d-1");
+        assert_eq!(store_key("github", Some("acme"), "d-1"), "github:@acme:d-1");
         // Tenants do not share keys with each other or with the untenanted.
         assert_ne!(
             store_key("github", Some("acme"), "d-1"),
             store_key("github", Some("other"), "d-1")
         );
+        assert_ne!(
+            store_key("github", Some("acme"), "d-1"),
+            store_key("github", None, "@acme:d-1")
+        );
+    }
+
+    #[test]
+    fn separators_in_tenants_and_ids_cannot_forge_another_key() {
+        // Without escaping, tenant "a:b" + id "c" and tenant "a" + id "b:c"
+        // would both be "github:a:b:c".
+        assert_ne!(
+            store_key("github", Some("a:b"), "c"),
+            store_key("github", Some("a"), "b:c")
+        );
+        assert_eq!(
+            store_key("github", Some("a:b%@"), "c"),
+            "github:@a%3Ab%25%40:c"
+        );
+        // An id that looks like a tenant or a hash is hashed itself.
+        let hashed = store_key("github", None, "#00");
+        assert!(hashed.starts_with("github:#") && hashed.len() == "github:#".len() + 64);
+        assert_ne!(
+            store_key("github", None, "@t:x"),
+            store_key("github", Some("t"), "x")
+        );
+    }
+
+    #[test]
+    fn long_ids_are_hashed_to_a_bounded_key() {
+        let verbatim = "d".repeat(MAX_VERBATIM_ID);
+        assert_eq!(
+            store_key("github", None, &verbatim),
+            format!("github:{verbatim}")
+        );
+        let long = "d".repeat(64 * 1024);
+        let key = store_key("github", Some("acme"), &long);
+        assert_eq!(key.len(), "github:@acme:#".len() + 64);
+        assert!(key[key.len() - 64..]
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        // Distinct long ids stay distinct; the same one maps to the same key.
+        let other = format!("{}e", "d".repeat(64 * 1024 - 1));
+        assert_ne!(key, store_key("github", Some("acme"), &other));
+        assert_eq!(key, store_key("github", Some("acme"), &long));
     }
 }
