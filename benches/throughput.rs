@@ -1,5 +1,9 @@
 //! Requests per second through an axum route with and without
 //! `VerifyLayer` (GitHub, with a `MemoryStore`), 1 KiB bodies, on loopback.
+//! A third route verifies inside the handler (`GitHub::verify` on the
+//! `HeaderMap` and `Bytes` extractors, no dedup): the work any receiver
+//! must do, so `VerifyLayer` minus that route is what the middleware's own
+//! plumbing costs.
 //!
 //! `cargo bench --bench throughput` — or set `HOOKSIG_BENCH_REQUESTS`
 //! (default 20 000 per round) and `HOOKSIG_BENCH_CONNECTIONS` (default 16
@@ -32,6 +36,18 @@ fn env_number(name: &str, default: usize) -> usize {
 
 async fn handler(body: Bytes) -> String {
     body.len().to_string()
+}
+
+/// The same handler, verifying the delivery itself first.
+async fn verifying_handler(
+    axum::extract::State(github): axum::extract::State<GitHub>,
+    headers: http::HeaderMap,
+    body: Bytes,
+) -> Result<String, http::StatusCode> {
+    match github.verify(&headers, &body) {
+        Ok(_) => Ok(body.len().to_string()),
+        Err(error) => Err(error.status()),
+    }
 }
 
 /// Sends `count` requests over one keep-alive connection.
@@ -127,60 +143,76 @@ fn main() {
         .unwrap();
     runtime.block_on(async {
         let github = GitHub::new("bench-secret").unwrap();
+        let layered = || VerifyLayer::new(github.clone()).dedup(MemoryStore::new());
         let app = Router::new()
             .route("/plain", post(handler))
-            .route(
-                "/verified",
-                post(handler).route_layer(VerifyLayer::new(github.clone()).dedup(MemoryStore::new())),
-            );
+            .route("/manual", post(verifying_handler).with_state(github.clone()))
+            .route("/verified", post(handler).route_layer(layered()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(axum::serve(listener, app).into_future());
 
         let body = Bytes::from(vec![b'x'; BODY_SIZE]);
+        // The same signed requests go to every route: only the
+        // verification differs.
         let signed = github.sign_headers(&Outgoing::new(&body).event("push")).unwrap();
-        // The same signed requests go to both routes: only the middleware
-        // differs.
-        let plain_headers = signed.clone();
+        let routes = ["/plain", "/manual", "/verified"];
 
-        // Warm up both routes.
-        round(addr, "/plain", &plain_headers, &body, 2_000, connections, "warm-p").await;
-        round(addr, "/verified", &signed, &body, 2_000, connections, "warm-v").await;
-
-        let (mut plain, mut verified) = (Vec::new(), Vec::new());
+        for path in routes {
+            round(addr, path, &signed, &body, 2_000, connections, &format!("warm{path}")).await;
+        }
+        let mut rates = [Vec::new(), Vec::new(), Vec::new()];
         let deadline = Instant::now() + Duration::from_secs(120);
         for r in 0..ROUNDS {
-            plain.push(round(addr, "/plain", &plain_headers, &body, requests, connections, &format!("p{r}")).await);
-            verified.push(round(addr, "/verified", &signed, &body, requests, connections, &format!("v{r}")).await);
+            // Rounds alternate between the routes so drift hits all three.
+            for (path, rate) in routes.iter().zip(&mut rates) {
+                rate.push(round(addr, path, &signed, &body, requests, connections, &format!("{path}{r}")).await);
+            }
             if Instant::now() > deadline {
                 break;
             }
         }
-        let rounds = plain.len();
-        let (p, v) = (median(&mut plain), median(&mut verified));
+        let rounds = rates[0].len();
         println!(
             "throughput: {BODY_SIZE}-byte bodies, {requests} requests x {rounds} rounds, {connections} keep-alive connections, {} worker threads",
             std::thread::available_parallelism().map_or(1, |n| n.get())
         );
-        println!("  axum route, no middleware:            {p:>9.0} req/s (rounds: {plain:.0?})");
-        println!("  axum route + VerifyLayer + MemoryStore: {v:>9.0} req/s (rounds: {verified:.0?})");
-        println!("  overhead: {:.1} %", (p - v) / p * 100.0);
-
-        let plain_app = Router::new().route("/", post(handler));
-        let verified_app = Router::new().route(
-            "/",
-            post(handler).route_layer(VerifyLayer::new(github.clone()).dedup(MemoryStore::new())),
+        let medians: Vec<f64> = rates.iter_mut().map(|r| median(r)).collect();
+        let labels = [
+            "axum route, no verification:         ",
+            "axum route, GitHub::verify in handler:",
+            "axum route + VerifyLayer + MemoryStore:",
+        ];
+        for ((label, m), rate) in labels.iter().zip(&medians).zip(&rates) {
+            println!("  {label} {m:>9.0} req/s (rounds: {rate:.0?})");
+        }
+        println!(
+            "  overhead vs no verification: in handler {:.1} %, VerifyLayer {:.1} %",
+            (medians[0] - medians[1]) / medians[0] * 100.0,
+            (medians[0] - medians[2]) / medians[0] * 100.0
         );
-        let bare_app = Router::new().route("/", post(handler).route_layer(VerifyLayer::new(github.clone())));
-        let (mut plain, mut verified, mut bare) = (Vec::new(), Vec::new(), Vec::new());
+
+        let apps = [
+            Router::new().route("/", post(handler)),
+            Router::new().route("/", post(verifying_handler).with_state(github.clone())),
+            Router::new().route("/", post(handler).route_layer(VerifyLayer::new(github.clone()))),
+            Router::new().route("/", post(handler).route_layer(layered())),
+        ];
+        let mut costs = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
         for r in 0..ROUNDS {
-            plain.push(in_process(&plain_app, &signed, &body, requests, &format!("ip{r}")).await);
-            bare.push(in_process(&bare_app, &signed, &body, requests, &format!("ib{r}")).await);
-            verified.push(in_process(&verified_app, &signed, &body, requests, &format!("iv{r}")).await);
+            for (i, (app, cost)) in apps.iter().zip(&mut costs).enumerate() {
+                cost.push(in_process(app, &signed, &body, requests, &format!("i{i}-{r}")).await);
+            }
         }
         println!("in process (Router::oneshot, no sockets), {requests} requests x {ROUNDS} rounds, median:");
-        println!("  axum route, no middleware:              {:>6.2} us/request", median(&mut plain));
-        println!("  + VerifyLayer:                          {:>6.2} us/request", median(&mut bare));
-        println!("  + VerifyLayer + MemoryStore:            {:>6.2} us/request", median(&mut verified));
+        let labels = [
+            "axum route, no verification:          ",
+            "GitHub::verify in the handler:         ",
+            "+ VerifyLayer:                         ",
+            "+ VerifyLayer + MemoryStore:           ",
+        ];
+        for (label, cost) in labels.iter().zip(&mut costs) {
+            println!("  {label} {:>6.2} us/request", median(cost));
+        }
     });
 }
