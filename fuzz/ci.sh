@@ -6,7 +6,8 @@
 #   bash fuzz/ci.sh roundtrip ...   # only the named targets
 #
 # Environment:
-#   FUZZ_SECONDS    seconds per target (default 40; 8 targets = 5.3 min)
+#   FUZZ_SECONDS    seconds per target (default 30; 14 targets = 7 min,
+#                   plus the build)
 #   FUZZ_SANITIZER  address (default) or none
 #   FUZZ_TOOLCHAIN  auto (default: nightly if rustup has one), nightly, or
 #                   stable (the default toolchain with RUSTC_BOOTSTRAP=1)
@@ -24,7 +25,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-seconds="${FUZZ_SECONDS:-40}"
+seconds="${FUZZ_SECONDS:-30}"
 sanitizer="${FUZZ_SANITIZER:-address}"
 
 if ! command -v cargo-fuzz >/dev/null 2>&1; then
@@ -76,7 +77,7 @@ for target in "${targets[@]}"; do
         -artifact_prefix="$work/artifacts/$target/" >"$log" 2>&1 || status=$?
     runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
     rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)"
-    summary+=("$(printf '%-18s %12s runs %8s exec/s' "$target" "${runs:-?}" "${rate:-?}")")
+    summary+=("$(printf '%-26s %12s runs %8s exec/s' "$target" "${runs:-?}" "${rate:-?}")")
     artifacts=("$work/artifacts/$target"/*)
     if [[ $status -ne 0 || -e "${artifacts[0]}" ]]; then
         failed+=("$target")

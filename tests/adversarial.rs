@@ -1230,9 +1230,10 @@ fn standard_webhooks_header_sets_never_mix_or_fall_back() {
     }
 }
 
-/// `webhook-id` is signed as written (after trimming): any bytes but a
-/// `.` verify, a 64 KiB id included; `Delivery::id` is the text, or `None`
-/// when it is not UTF-8, as documented. Shopify's id and topic are not
+/// `webhook-id` is signed as written (after trimming): any UTF-8 text but
+/// a `.` verifies, a 64 KiB id included, and `Delivery::id` is that text;
+/// an id that is not UTF-8 is malformed even when signed, as documented
+/// (it could be neither read back nor deduplicated on). Shopify's id and topic are not
 /// signed: hostile values never change the verdict, and read as `None`
 /// when absent, empty, repeated or not UTF-8.
 #[test]
@@ -1243,14 +1244,22 @@ fn signed_ids_and_unsigned_metadata() {
     for (signed, sent, expected, id) in [
         (&b"msg_1"[..], &b" \tmsg_1\t "[..], "ok", Some("msg_1")),
         (long.as_bytes(), long.as_bytes(), "ok", Some(long.as_str())),
-        (b"\xffmsg", b"\xffmsg", "ok", None),
+        (b"\xffmsg", b"\xffmsg", "malformed_header", None),
         (
             "\u{3000}msg".as_bytes(),
             "\u{3000}msg".as_bytes(),
             "ok",
             Some("\u{3000}msg"),
         ),
-        (b"msg_1", b"\xa0msg_1", "signature_mismatch", None),
+        // A no-break space is not HTTP whitespace: not trimmed, so another
+        // id than the signed one (as a lone Latin-1 byte, not even UTF-8).
+        (
+            b"msg_1",
+            "\u{a0}msg_1".as_bytes(),
+            "signature_mismatch",
+            None,
+        ),
+        (b"msg_1", b"\xa0msg_1", "malformed_header", None),
         (b".", b".", "malformed_header", None),
         (b"msg_1.", b"msg_1.", "malformed_header", None),
         (b"", b"", "malformed_header", None),

@@ -14,8 +14,10 @@
 //! - the `webhook-*` headers when `webhook-signature` is present, otherwise
 //!   the `svix-*` ones; the two sets are never mixed, and each header must
 //!   appear once (a repeated one is a 400);
-//! - `webhook-id`: any non-empty value without a `.`, which would make the
-//!   signed content ambiguous; `webhook-timestamp`: UNIX seconds, 1 to 20
+//! - `webhook-id`: any non-empty UTF-8 value without a `.`, which would
+//!   make the signed content ambiguous (an id that is not UTF-8 could not be
+//!   read back through [`Delivery::id`] nor deduplicated on, so it is a
+//!   400 too); `webhook-timestamp`: UNIX seconds, 1 to 20
 //!   ASCII digits, no sign or fraction;
 //! - in `webhook-signature`, entries separated by spaces: `v1,` followed by
 //!   44 characters of padded standard base64 (what the senders emit).
@@ -202,11 +204,18 @@ impl StandardWebhooks {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidConfig`] when `id` is empty or contains a `.`.
+    /// [`Error::InvalidConfig`] when `id` is empty, contains a `.`, or
+    /// starts or ends with a space or tab: HTTP strips those from a header
+    /// value, so the receiver would check the signature over another id.
     pub fn sign(&self, id: &str, unix_secs: u64, body: &[u8]) -> Result<String, Error> {
         if id.is_empty() || id.contains('.') {
             return Err(Error::InvalidConfig(
                 "a Standard Webhooks id must be non-empty and contain no `.`",
+            ));
+        }
+        if id.starts_with([' ', '\t']) || id.ends_with([' ', '\t']) {
+            return Err(Error::InvalidConfig(
+                "a Standard Webhooks id must not start or end with whitespace",
             ));
         }
         let timestamp = unix_secs.to_string();
@@ -238,7 +247,9 @@ fn required<'a>(headers: &'a dyn Headers, name: &'static str) -> Result<&'a [u8]
 }
 
 /// Decodes the `v1` entries of a signature list.
-fn candidates(value: &[u8]) -> Result<Candidates, &'static str> {
+///
+/// `pub(crate)` for the `standard_webhooks_header` fuzz target.
+pub(crate) fn candidates(value: &[u8]) -> Result<Candidates, &'static str> {
     let mut candidates = Candidates::new();
     for entry in value.split(|&b| b == b' ').filter(|e| !e.is_empty()) {
         match entry.iter().position(|&b| b == b',') {
@@ -273,6 +284,9 @@ impl Provider for StandardWebhooks {
         if id.contains(&b'.') {
             return Err(malformed(names.id)("contains a `.`"));
         }
+        // Signed, but of no use unread: the id is what deduplication keys
+        // on, and `Delivery::id` is text.
+        let id_text = std::str::from_utf8(id).map_err(|_| malformed(names.id)("is not UTF-8"))?;
         let timestamp = required(headers, names.timestamp)?;
         let secs = time::parse_unix_secs(timestamp)
             .ok_or_else(|| malformed(names.timestamp)("expected UNIX seconds (digits only)"))?;
@@ -284,7 +298,7 @@ impl Provider for StandardWebhooks {
         self.keys.verify(&[id, b".", timestamp, b".", body], tags)?;
         time::check_window_secs(secs, now, self.tolerance)?;
         Ok(Delivery::new(NAME, body, headers)
-            .with_id(Field::Value(std::str::from_utf8(id).ok()))
+            .with_id(Field::Value(Some(id_text)))
             .with_timestamp(time::from_unix_secs(secs)))
     }
 
@@ -296,8 +310,8 @@ impl Provider for StandardWebhooks {
     /// # Errors
     ///
     /// [`Error::InvalidConfig`] when the outgoing id is missing, empty,
-    /// contains a `.` or cannot be a header value, or the time is before
-    /// the UNIX epoch.
+    /// contains a `.`, starts or ends with whitespace, or cannot be a
+    /// header value, or the time is before the UNIX epoch.
     fn sign_headers(&self, outgoing: &Outgoing<'_>) -> Result<http::HeaderMap, Error> {
         let id = outgoing.id.ok_or(Error::InvalidConfig(
             "Standard Webhooks signs a message id: set `Outgoing::id`",
@@ -527,6 +541,21 @@ mod tests {
             standard.sign_headers(&outgoing.id("")),
             Err(Error::InvalidConfig(_))
         ));
+        // HTTP strips a header value's surrounding whitespace, so the
+        // receiver would verify another id: found by the seeds of the
+        // roundtrip fuzz target (" " and " msg_1\t" were signed, then
+        // failed to verify).
+        for padded in [" ", " msg_1", "msg_1\t", "\tmsg_1 "] {
+            assert!(
+                matches!(
+                    standard.sign_headers(&outgoing.id(padded)),
+                    Err(Error::InvalidConfig(_))
+                ),
+                "{padded:?}"
+            );
+        }
+        let inner = standard.sign_headers(&outgoing.id("msg 1")).unwrap();
+        assert!(standard.verify_at(&inner, BODY, at(TS)).is_ok());
         let headers = standard
             .sign_headers(&outgoing.id(ID).event("ignored"))
             .unwrap();

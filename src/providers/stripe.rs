@@ -135,7 +135,9 @@ impl fmt::Debug for Stripe {
 }
 
 /// Splits `Stripe-Signature` into its `t` and its decoded `v1` entries.
-fn parse(value: &[u8]) -> Result<(&[u8], Candidates), &'static str> {
+///
+/// `pub(crate)` for the `stripe_header` fuzz target.
+pub(crate) fn parse(value: &[u8]) -> Result<(&[u8], Candidates), &'static str> {
     let mut t = None;
     let mut candidates = Candidates::new();
     for element in value.split(|&b| b == b',') {
