@@ -81,11 +81,14 @@ fn app() -> Result<Router, hooksig::Error> {
         )
         .route(
             "/stripe",
-            post(handle).route_layer(VerifyLayer::new(Stripe::new("whsec_stripe")?)),
+            post(handle)
+                .route_layer(VerifyLayer::new(Stripe::new("whsec_stripe")?).dedup(store.clone())),
         )
         .route(
             "/slack",
-            post(handle).route_layer(VerifyLayer::new(Slack::new("slack-signing-secret")?)),
+            post(handle).route_layer(
+                VerifyLayer::new(Slack::new("slack-signing-secret")?).dedup(store.clone()),
+            ),
         )
         .route(
             "/shopify",
@@ -158,6 +161,8 @@ fn cases() -> Result<Vec<Case>, hooksig::Error> {
 
     let order = br#"{"id":820982911946154500,"email":"jon@example.com"}"#.to_vec();
     let command = b"token=x&team_id=T1&command=%2Fweather&text=94070".to_vec();
+    let invoice =
+        br#"{"id":"evt_1NG8Du2eZvKYlo2C","object":"event","type":"invoice.paid"}"#.to_vec();
     let now = SystemTime::now();
     let ten_minutes_ago = now - Duration::from_secs(600);
 
@@ -336,14 +341,24 @@ fn cases() -> Result<Vec<Case>, hooksig::Error> {
         Some(r#"{"status":"duplicate"}"#),
     )?;
     add(
-        "stripe event, valid",
+        "stripe invoice.paid, valid",
         "/stripe",
         &stripe,
-        &order,
+        &invoice,
         "-",
         "-",
         200,
         None,
+    )?;
+    add(
+        "stripe invoice.paid, delivered again",
+        "/stripe",
+        &stripe,
+        &invoice,
+        "-",
+        "-",
+        200,
+        Some(r#"{"status":"duplicate"}"#),
     )?;
     add(
         "slack slash command, valid",

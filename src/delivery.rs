@@ -4,6 +4,7 @@ use std::fmt;
 use std::time::SystemTime;
 
 use crate::headers::{self, Headers};
+use crate::json;
 use crate::Error;
 
 /// A verified delivery: the exact body whose signature checked out, and the
@@ -62,6 +63,9 @@ pub(crate) enum Field<'a> {
     Header(&'static str),
     /// Already known (read from the signed body, or a configured header).
     Value(Option<&'a str>),
+    /// Read from this top-level string member of the signed JSON body when
+    /// asked for (no scan on the verify path).
+    Body(&'static str),
 }
 
 impl<'a> Delivery<'a> {
@@ -103,6 +107,10 @@ impl<'a> Delivery<'a> {
             Field::Absent => None,
             Field::Header(name) => headers::text(self.headers, name),
             Field::Value(value) => value,
+            Field::Body(key) => match json::top_level(self.body, &[(key, json::Kind::Str)]) {
+                Ok([json::Value::Str(text)]) if !text.is_empty() => Some(text),
+                _ => None,
+            },
         }
     }
 
@@ -121,18 +129,24 @@ impl<'a> Delivery<'a> {
 
     /// The delivery id the sender assigned (GitHub `X-GitHub-Delivery`,
     /// Linear `Linear-Delivery`, Notify's `event_id`, Standard Webhooks'
-    /// signed `webhook-id`, Shopify `X-Shopify-Webhook-Id`, …): the key for
-    /// duplicate suppression.
+    /// signed `webhook-id`, Stripe's event `id` and Slack's Events API
+    /// `event_id` from the signed body, Shopify `X-Shopify-Webhook-Id`, …):
+    /// the key for duplicate suppression.
     ///
     /// `None` when the scheme has none, or when the header is absent,
-    /// repeated or not UTF-8.
+    /// repeated, empty or not UTF-8. Where the id is a member of the JSON
+    /// body (Stripe, Slack), it is read when asked for, by one pass over the
+    /// body without allocating, and is `None` unless the body is a JSON
+    /// object with exactly one such top-level member, a non-empty string
+    /// without escape sequences (which ids never need).
     #[must_use]
     pub fn id(&self) -> Option<&'a str> {
         self.read(self.id)
     }
 
     /// The event name (GitHub `X-GitHub-Event`, Linear `Linear-Event`,
-    /// Notify's `event`, Shopify `X-Shopify-Topic`, …), with the same `None` cases as
+    /// Notify's `event`, Stripe's and Slack's body `type`, Shopify
+    /// `X-Shopify-Topic`, …), with the same `None` cases as
     /// [`id`](Delivery::id).
     #[must_use]
     pub fn event(&self) -> Option<&'a str> {

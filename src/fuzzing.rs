@@ -378,6 +378,33 @@ fn members<'e>(
         .map(|(_, v)| v)
 }
 
+/// Checks `got`, what [`Delivery::id`] or [`Delivery::event`] read from the
+/// member `key` of a signed JSON body (Stripe, Slack), against serde_json:
+/// the member's text when the body is an object with exactly one member
+/// `key`, a non-empty string; `None` otherwise. hooksig's scanner cannot
+/// borrow a string with escape sequences, so where the body has a
+/// backslash it may say `None` instead; where serde_json refuses the body
+/// for reasons of its own there is no verdict.
+fn check_body_field(got: Option<&str>, body: &[u8], key: &str) {
+    let expected = match parse(body) {
+        Parsed::Unknown => return,
+        Parsed::NotJson | Parsed::NotObject => None,
+        Parsed::Object(entries) => {
+            let mut found = members(&entries, key);
+            match (found.next(), found.next()) {
+                (Some(serde_json::Value::String(text)), None) if !text.is_empty() => {
+                    Some(text.clone())
+                }
+                _ => None,
+            }
+        }
+    };
+    if got.is_none() && expected.is_some() && body.contains(&b'\\') {
+        return;
+    }
+    assert_eq!(got, expected.as_deref(), "body member {key:?}");
+}
+
 // ---------------------------------------------------------------------------
 // The verify targets
 // ---------------------------------------------------------------------------
@@ -1423,7 +1450,8 @@ pub fn stripe_verify(data: &[u8]) -> Outcome {
     if let (Some(delivery), Ok(secs)) = (delivery, expected) {
         assert_eq!(delivery.provider(), "stripe");
         assert_eq!(delivery.body(), case.body);
-        assert_eq!((delivery.id(), delivery.event()), (None, None));
+        check_body_field(delivery.id(), case.body, stripe::ID_FIELD);
+        check_body_field(delivery.event(), case.body, stripe::EVENT_FIELD);
         assert_eq!(delivery.timestamp(), reference_system_time(secs));
     }
     outcome(delivery)
@@ -1491,7 +1519,8 @@ pub fn slack_verify(data: &[u8]) -> Outcome {
     if let (Some(delivery), Ok(secs)) = (delivery, expected) {
         assert_eq!(delivery.provider(), "slack");
         assert_eq!(delivery.body(), case.body);
-        assert_eq!((delivery.id(), delivery.event()), (None, None));
+        check_body_field(delivery.id(), case.body, slack::ID_FIELD);
+        check_body_field(delivery.event(), case.body, slack::EVENT_FIELD);
         assert_eq!(delivery.timestamp(), reference_system_time(secs));
         assert_eq!(
             delivery.header("x-slack-retry-num"),
@@ -1903,7 +1932,13 @@ pub fn roundtrip(data: &[u8]) -> Outcome {
             assert_eq!(delivery.timestamp(), seconds);
         }
         STRIPE | SLACK => {
-            assert_eq!((delivery.id(), delivery.event()), (None, None));
+            let (id_field, event_field) = if provider == STRIPE {
+                (stripe::ID_FIELD, stripe::EVENT_FIELD)
+            } else {
+                (slack::ID_FIELD, slack::EVENT_FIELD)
+            };
+            check_body_field(delivery.id(), &body, id_field);
+            check_body_field(delivery.event(), &body, event_field);
             assert_eq!(delivery.timestamp(), seconds);
         }
         _ => {
@@ -2915,6 +2950,21 @@ pub fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
         "valid",
         st(ST_NOW + 1, vec![Header::Signature(ST_SIG, 0)]).bytes(literal, ST_BODY),
     );
+    for (name, body) in [
+        (
+            "valid_event_type",
+            &br#"{"id":"evt_1","object":"event","type":"invoice.paid","data":{"object":{"id":"in_1"}}}"#[..],
+        ),
+        ("valid_repeated_id", br#"{"id":"evt_1","id":"evt_2","type":"a"}"#),
+        ("valid_empty_id", br#"{"id":"","type":""}"#),
+        ("valid_escaped_id", br#"{"id":"evt\u005f1","type":"invoice\/paid"}"#),
+    ] {
+        add(
+            "stripe_verify",
+            name,
+            st(ST_NOW, vec![Header::Signature(ST_SIG, 0)]).bytes(literal, body),
+        );
+    }
     let mut map = st(ST_NOW, vec![Header::Signature(ST_SIG, 0b1111_0000)]);
     map.flags = AS_HEADER_MAP;
     add(
@@ -3055,6 +3105,14 @@ pub fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
         "slack_verify",
         "valid",
         sl(1, SL_NOW + 82_000, vec![Header::Signature(SL_SIG, 0)]).bytes(literal, SL_BODY),
+    );
+    add(
+        "slack_verify",
+        "valid_events_api",
+        sl(1, SL_NOW, vec![Header::Signature(SL_SIG, 0)]).bytes(
+            literal,
+            br#"{"team_id":"T1","event":{"type":"app_mention"},"type":"event_callback","event_id":"Ev08MFMKH6"}"#,
+        ),
     );
     add(
         "slack_verify",

@@ -12,8 +12,10 @@ use hooksig::dedup::{BoxFuture, Claim, DeliveryStore, MemoryStore, Token};
 use hooksig::github::GitHub;
 use hooksig::linear::Linear;
 use hooksig::notify::Notify;
+use hooksig::slack::Slack;
+use hooksig::stripe::Stripe;
 use hooksig::tower::{PathTenants, Resolution, VerifiedDelivery, VerifyLayer};
-use hooksig::Error;
+use hooksig::{Error, Provider};
 use http::{Request, Response};
 use http_body_util::Full;
 use tower::Layer;
@@ -566,23 +568,55 @@ async fn a_huge_delivery_id_is_deduplicated_under_a_bounded_key() {
     assert_eq!(store.len(), 1);
 }
 
-#[tokio::test]
-async fn notify_ids_come_from_the_signed_body() {
-    let notify = Notify::new("notify-secret").unwrap();
-    let body = br#"{"event":"message.sent","event_id":"evt_1","timestamp":"2026-11-22T10:00:00Z"}"#;
+/// Sends a delivery twice through a deduplicating layer: the handler sees
+/// it once, with the id and event read from the signed body.
+async fn deduplicated_on_the_body(
+    provider: impl Provider + Clone + 'static,
+    body: &[u8],
+    expected: (&str, &str),
+) {
     let recorder = Recorder::default();
-    let service = VerifyLayer::new(notify.clone())
+    let service = VerifyLayer::new(provider.clone())
         .dedup(MemoryStore::new())
         .layer(recorder.handler());
+    // The outgoing id and event are not what counts: these schemes do not
+    // send them, or sign the body's.
+    let request = || signed(&provider, "/", body, "x", "y");
+    assert_eq!(send(&service, request()).await.0, 200);
     assert_eq!(
-        send(&service, signed(&notify, "/", body, "x", "y")).await.0,
-        200
+        send(&service, request()).await.1,
+        r#"{"status":"duplicate"}"#,
+        "{}",
+        provider.name()
     );
+    assert_eq!(recorder.calls(), 1);
+    let seen = &recorder.seen.lock().unwrap()[0].0;
     assert_eq!(
-        send(&service, signed(&notify, "/", body, "x", "y")).await.1,
-        r#"{"status":"duplicate"}"#
+        (seen.id(), seen.event()),
+        (Some(expected.0), Some(expected.1))
     );
-    assert_eq!(recorder.seen.lock().unwrap()[0].0.id(), Some("evt_1"));
+}
+
+#[tokio::test]
+async fn ids_in_the_signed_body_are_deduplicated() {
+    deduplicated_on_the_body(
+        Notify::new("notify-secret").unwrap(),
+        br#"{"event":"message.sent","event_id":"evt_1","timestamp":"2026-11-22T10:00:00Z"}"#,
+        ("evt_1", "message.sent"),
+    )
+    .await;
+    deduplicated_on_the_body(
+        Stripe::new("whsec_stripe").unwrap(),
+        br#"{"id":"evt_1NG8Du2eZvKYlo2C","object":"event","type":"invoice.paid"}"#,
+        ("evt_1NG8Du2eZvKYlo2C", "invoice.paid"),
+    )
+    .await;
+    deduplicated_on_the_body(
+        Slack::new("slack-signing-secret").unwrap(),
+        br#"{"event":{"type":"app_mention"},"type":"event_callback","event_id":"Ev08MFMKH6"}"#,
+        ("Ev08MFMKH6", "event_callback"),
+    )
+    .await;
 }
 
 mod axum_router {

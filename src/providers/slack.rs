@@ -16,7 +16,12 @@
 //! tolerance (default 5 minutes, inclusive, both directions, whole
 //! seconds) of the clock, as Slack's SDKs check it; hooksig checks it after
 //! the MAC. Slack carries no delivery id in headers; its retries add
-//! `X-Slack-Retry-Num`, readable with [`Delivery::header`].
+//! `X-Slack-Retry-Num`, readable with [`Delivery::header`]. An Events API
+//! body is JSON with a top-level `event_id` and `type`: [`Delivery::id`]
+//! and [`Delivery::event`] read them from the signed body when asked for,
+//! so the middleware suppresses Slack's retried events. Slash commands and
+//! interactivity payloads are form-encoded and have neither (`None`: not
+//! deduplicated).
 //!
 //! ```
 //! use std::time::{Duration, UNIX_EPOCH};
@@ -37,6 +42,7 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
+use crate::delivery::Field;
 use crate::encoding::{self, HexCase};
 use crate::error::HeaderName;
 use crate::headers;
@@ -50,6 +56,12 @@ use crate::{Delivery, Error, Headers, Provider};
 pub const SIGNATURE_HEADER: &str = "x-slack-signature";
 /// The signed timestamp header, `X-Slack-Request-Timestamp` (UNIX seconds).
 pub const TIMESTAMP_HEADER: &str = "x-slack-request-timestamp";
+/// The top-level member of an Events API body that is the delivery id
+/// ([`Delivery::id`]): `event_id`.
+pub const ID_FIELD: &str = "event_id";
+/// The top-level member of an Events API body that is the event name
+/// ([`Delivery::event`]): `type` (`event_callback`, `url_verification`).
+pub const EVENT_FIELD: &str = "type";
 /// Slack's window: 5 minutes either way.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
 
@@ -147,7 +159,10 @@ impl Provider for Slack {
         })?;
         self.keys.verify(&[b"v0:", timestamp, b":", body], &[tag])?;
         time::check_window_secs(secs, now, self.tolerance)?;
-        Ok(Delivery::new(NAME, body, headers).with_timestamp(time::from_unix_secs(secs)))
+        Ok(Delivery::new(NAME, body, headers)
+            .with_id(Field::Body(ID_FIELD))
+            .with_event(Field::Body(EVENT_FIELD))
+            .with_timestamp(time::from_unix_secs(secs)))
     }
 
     /// `X-Slack-Signature` and `X-Slack-Request-Timestamp` for the outgoing
@@ -184,6 +199,26 @@ mod tests {
 
     fn at(secs: u64) -> SystemTime {
         UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    #[test]
+    fn events_api_id_and_type_come_from_the_signed_body() {
+        let slack = Slack::new(SECRET).unwrap();
+        let read = |body: &[u8], expected: (Option<&str>, Option<&str>)| {
+            let signature = slack.sign(TS, body);
+            let headers = [
+                ("X-Slack-Signature", signature.as_str()),
+                ("X-Slack-Request-Timestamp", "1531420618"),
+            ];
+            let delivery = slack.verify_at(&headers, body, at(TS)).expect("signed");
+            assert_eq!((delivery.id(), delivery.event()), expected);
+        };
+        let event = br#"{"token":"x","team_id":"T1","event":{"type":"app_mention","event_ts":"1"},"type":"event_callback","event_id":"Ev08MFMKH6","event_time":1}"#;
+        read(event, (Some("Ev08MFMKH6"), Some("event_callback")));
+        let challenge = br#"{"token":"x","challenge":"c","type":"url_verification"}"#;
+        read(challenge, (None, Some("url_verification")));
+        // A slash command is form-encoded: verified, nothing to dedup on.
+        read(BODY.as_bytes(), (None, None));
     }
 
     fn check(signature: &str, timestamp: &str, now: u64) -> Result<(), Error> {

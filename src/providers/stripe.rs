@@ -27,9 +27,12 @@
 //! rejects a `t` more than the tolerance in the future**, which Stripe's
 //! SDKs accept (they check only age): a sender's clock that far ahead is a
 //! fault, and an unbounded future would let a captured delivery be replayed
-//! later. Widen [`Stripe::tolerance`] if your clock is unreliable. Stripe
-//! carries the event id in the body (`"id": "evt_…"`): deduplicate on it
-//! after parsing, since the window alone does not stop a replay within it.
+//! later. Widen [`Stripe::tolerance`] if your clock is unreliable. Within
+//! the window a captured delivery can still be replayed, and Stripe itself
+//! may deliver an event more than once: deduplicate on the event id, which
+//! Stripe carries in the signed body (`"id": "evt_…"`). [`Delivery::id`]
+//! reads it (and [`Delivery::event`] the `type`) when asked for, so the
+//! middleware's duplicate suppression works for Stripe as for the others.
 //!
 //! ```
 //! use std::time::{Duration, UNIX_EPOCH};
@@ -42,12 +45,14 @@
 //! let headers = [("Stripe-Signature", header.as_str())];
 //! let delivery = stripe.verify_at(&headers, body, now)?;
 //! assert_eq!(delivery.timestamp(), Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000)));
+//! assert_eq!((delivery.id(), delivery.event()), (Some("evt_1"), Some("invoice.paid")));
 //! # Ok::<(), hooksig::Error>(())
 //! ```
 
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
+use crate::delivery::Field;
 use crate::encoding::{self, HexCase};
 use crate::error::HeaderName;
 use crate::headers;
@@ -59,6 +64,12 @@ use crate::{Delivery, Error, Headers, Provider};
 
 /// The signature header, `Stripe-Signature`.
 pub const SIGNATURE_HEADER: &str = "stripe-signature";
+/// The top-level member of the signed event body that is the delivery id
+/// ([`Delivery::id`]): `id` (`evt_…`).
+pub const ID_FIELD: &str = "id";
+/// The top-level member of the signed event body that is the event name
+/// ([`Delivery::event`]): `type` (`invoice.paid`, …).
+pub const EVENT_FIELD: &str = "type";
 /// Stripe's SDKs' default tolerance: 300 seconds.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 /// The most elements besides `t` that `Stripe-Signature` may carry; a
@@ -178,7 +189,10 @@ impl Provider for Stripe {
         let tags = candidates.tags("no `v1=` signature").map_err(malformed)?;
         self.keys.verify(&[t, b".", body], tags)?;
         time::check_window_secs(secs, now, self.tolerance)?;
-        Ok(Delivery::new(NAME, body, headers).with_timestamp(time::from_unix_secs(secs)))
+        Ok(Delivery::new(NAME, body, headers)
+            .with_id(Field::Body(ID_FIELD))
+            .with_event(Field::Body(EVENT_FIELD))
+            .with_timestamp(time::from_unix_secs(secs)))
     }
 
     /// `Stripe-Signature` for the outgoing body and time (whole seconds).
@@ -217,6 +231,36 @@ mod tests {
         Stripe::new(SECRET)?
             .verify_at(&[("Stripe-Signature", value)], BODY, at(now))
             .map(|_| ())
+    }
+
+    #[test]
+    fn id_and_type_come_from_the_signed_body() {
+        let stripe = Stripe::new(SECRET).unwrap();
+        let read = |body: &[u8], expected: (Option<&str>, Option<&str>)| {
+            let header = stripe.sign(TS, body);
+            let headers = [("Stripe-Signature", header.as_str())];
+            let delivery = stripe.verify_at(&headers, body, at(TS)).expect("signed");
+            let got = (delivery.id(), delivery.event());
+            assert_eq!(got, expected, "{}", String::from_utf8_lossy(body));
+        };
+        read(
+            br#"{"id":"evt_1","object":"event","type":"invoice.paid","data":{"object":{"id":"in_1"}}}"#,
+            (Some("evt_1"), Some("invoice.paid")),
+        );
+        // Only the top level counts; anything else verifies with no id (and
+        // so is not deduplicated), never with a guessed one.
+        for body in [
+            &br#"{"data":{"id":"in_1","type":"invoice"}}"#[..],
+            br#"{"id":"","type":""}"#,
+            br#"{"id":1,"type":null}"#,
+            br#"{"id":"evt_1","id":"evt_2","type":"a","type":"b"}"#,
+            br#"{"id":"evt\u005f1","type":"invoice\/paid"}"#,
+            br#"["evt_1"]"#,
+            br#"not json {"id":"evt_1"}"#,
+            b"",
+        ] {
+            read(body, (None, None));
+        }
     }
 
     fn v1() -> String {
@@ -368,7 +412,9 @@ mod tests {
         assert_eq!(headers.len(), 1);
         let delivery = stripe.verify_at(&headers, BODY, at(TS)).unwrap();
         assert_eq!(delivery.timestamp(), Some(at(TS)));
-        assert_eq!((delivery.id(), delivery.event()), (None, None));
+        // The id and event come from the signed body (which has no `type`),
+        // never from the outgoing id and event, which Stripe does not send.
+        assert_eq!((delivery.id(), delivery.event()), (Some("evt_1"), None));
         assert!(Stripe::new(SECRET)
             .unwrap()
             .sign_headers(&Outgoing::new(BODY).at(UNIX_EPOCH - Duration::from_secs(1)))
