@@ -110,11 +110,12 @@ pub struct VerifiedDelivery {
 
 impl VerifiedDelivery {
     fn new(delivery: &Delivery<'_>, tenant: Option<Arc<str>>) -> Self {
+        let (id, event) = delivery.id_and_event();
         VerifiedDelivery {
             provider: delivery.provider(),
             tenant,
-            id: delivery.id().map(Arc::from),
-            event: delivery.event().map(Arc::from),
+            id: id.map(Arc::from),
+            event: event.map(Arc::from),
             timestamp: delivery.timestamp(),
         }
     }
