@@ -52,6 +52,127 @@ pub struct Delivery<'a> {
     event: Field<'a>,
     timestamp: Option<SystemTime>,
     ping_event: Option<&'static str>,
+    reply: Option<ReplyPlan>,
+}
+
+/// The answer a sender expects to a handshake, instead of the handler's:
+/// Slack's `url_verification` challenge, Discord's `PING`, Meta's and
+/// Dropbox's GET challenges.
+///
+/// A receiver sends it as it is; the tower middleware does so without
+/// calling the handler.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use hooksig::{slack::Slack, Provider};
+///
+/// let slack = Slack::new("8f742231b10e8888abcd99yyyzzz85a5")?;
+/// let body = br#"{"token":"t","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#;
+/// let sig = slack.sign(1_700_000_000, body);
+/// let headers = [("X-Slack-Signature", sig.as_str()), ("X-Slack-Request-Timestamp", "1700000000")];
+/// let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+/// let reply = slack.verify_at(&headers, body, now)?.reply().expect("a handshake");
+/// assert_eq!(reply.status(), 200);
+/// assert_eq!(reply.content_type(), Some("text/plain"));
+/// assert_eq!(reply.body(), b"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+/// # Ok::<(), hooksig::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub struct Reply {
+    status: http::StatusCode,
+    content_type: Option<&'static str>,
+    headers: Vec<(&'static str, &'static str)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    /// A reply of `status` with `body` of `content_type`.
+    pub fn new(
+        status: http::StatusCode,
+        content_type: Option<&'static str>,
+        body: Vec<u8>,
+    ) -> Self {
+        Reply {
+            status,
+            content_type,
+            headers: Vec::new(),
+            body,
+        }
+    }
+
+    /// Adds a response header.
+    pub(crate) fn header(mut self, name: &'static str, value: &'static str) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// The status to answer with.
+    #[must_use]
+    pub fn status(&self) -> http::StatusCode {
+        self.status
+    }
+
+    /// The `Content-Type` to answer with, if the reply has a body.
+    #[must_use]
+    pub fn content_type(&self) -> Option<&'static str> {
+        self.content_type
+    }
+
+    /// Further response headers the sender expects (Dropbox's
+    /// `X-Content-Type-Options: nosniff`).
+    #[must_use]
+    pub fn headers(&self) -> &[(&'static str, &'static str)] {
+        &self.headers
+    }
+
+    /// The response body.
+    #[must_use]
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The reply as an `http::Response`.
+    #[must_use]
+    pub fn into_response(self) -> http::Response<Vec<u8>> {
+        let mut response = http::Response::new(self.body);
+        *response.status_mut() = self.status;
+        let headers = response.headers_mut();
+        if let Some(content_type) = self.content_type {
+            headers.insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static(content_type),
+            );
+        }
+        for (name, value) in self.headers {
+            headers.insert(name, http::HeaderValue::from_static(value));
+        }
+        response
+    }
+}
+
+/// How a verified handshake is answered, decided on the verify path without
+/// allocating; [`Delivery::reply`] builds the [`Reply`] from it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ReplyPlan {
+    /// When the event is `event`, `200 text/plain` with the top-level
+    /// string member `member` of the body (Slack's `url_verification`);
+    /// decided when asked for, so the verify path does not scan the body.
+    EchoWhen {
+        event: &'static str,
+        member: &'static str,
+    },
+}
+
+/// Whether `value` may be echoed back to a sender: 1 to 1024 visible ASCII
+/// characters other than `<`, `>`, `&`, `"` and `'`, so that an echo can never
+/// be markup, even to a browser that sniffs.
+pub(crate) fn echoable(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 1024
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'&' | b'"' | b'\''))
 }
 
 /// Where a piece of metadata comes from.
@@ -87,7 +208,13 @@ impl<'a> Delivery<'a> {
             event: Field::Absent,
             timestamp: None,
             ping_event: None,
+            reply: None,
         }
+    }
+
+    pub(crate) fn with_reply(mut self, reply: ReplyPlan) -> Self {
+        self.reply = Some(reply);
+        self
     }
 
     pub(crate) fn with_id(mut self, id: Field<'a>) -> Self {
@@ -194,6 +321,39 @@ impl<'a> Delivery<'a> {
         self.ping_event.is_some() && self.event() == self.ping_event
     }
 
+    /// The answer the sender expects when this delivery is a handshake
+    /// (Slack's `url_verification`), to send instead of the handler's;
+    /// `None` for an ordinary delivery. Builds the reply, so it allocates;
+    /// the verify path itself does not.
+    #[must_use]
+    pub fn reply(&self) -> Option<Reply> {
+        Some(match self.reply? {
+            ReplyPlan::EchoWhen { event, member } => {
+                if self.event() != Some(event) {
+                    return None;
+                }
+                let text = match json::top_level(self.body, &[(member, json::Kind::Str)]) {
+                    Ok([json::Value::Str(text)]) if echoable(text) => text,
+                    _ => return None,
+                };
+                Reply::new(
+                    http::StatusCode::OK,
+                    Some("text/plain"),
+                    text.as_bytes().to_vec(),
+                )
+            }
+        })
+    }
+
+    /// Whether [`reply`](Delivery::reply) has an answer.
+    #[must_use]
+    pub fn is_handshake(&self) -> bool {
+        match self.reply {
+            None => false,
+            Some(ReplyPlan::EchoWhen { .. }) => self.reply().is_some(),
+        }
+    }
+
     /// Any request header, as text (`None` when absent, repeated or not
     /// UTF-8). Headers other than the signature ones are **not** covered by
     /// the signature.
@@ -222,6 +382,7 @@ impl fmt::Debug for Delivery<'_> {
             .field("event", &self.event())
             .field("timestamp", &self.timestamp)
             .field("body_len", &self.body.len())
+            .field("handshake", &self.is_handshake())
             .finish()
     }
 }

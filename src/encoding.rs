@@ -7,13 +7,8 @@
 
 use base64::Engine as _;
 
+use crate::scheme::{Algorithm, Encoding, KeyFormat};
 use crate::Error;
-
-/// Length of an HMAC-SHA256 tag in bytes.
-pub(crate) const MAC_LEN: usize = 32;
-
-/// A decoded HMAC-SHA256 tag.
-pub(crate) type Tag = [u8; MAC_LEN];
 
 /// Which hex digits a decoder accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,36 +19,75 @@ pub(crate) enum HexCase {
     Any,
 }
 
-/// Decodes exactly 64 hex digits into a 32-byte tag.
+/// The problems of a wrong length, by decoded length, so the message names
+/// the count a sender writes.
+fn hex_length_problem(bytes: usize) -> &'static str {
+    match bytes {
+        20 => "expected 40 hex digits",
+        32 => "expected 64 hex digits",
+        64 => "expected 128 hex digits",
+        _ => "expected a signature of the algorithm's length in hex",
+    }
+}
+
+fn base64_length_problem(bytes: usize) -> &'static str {
+    match bytes {
+        20 => "expected 28 base64 characters",
+        32 => "expected 44 base64 characters",
+        64 => "expected 88 base64 characters",
+        _ => "expected a signature of the algorithm's length in base64",
+    }
+}
+
+fn base64url_length_problem(bytes: usize) -> &'static str {
+    match bytes {
+        20 => "expected 27 base64url characters",
+        32 => "expected 43 base64url characters",
+        64 => "expected 86 base64url characters",
+        _ => "expected a signature of the algorithm's length in base64url",
+    }
+}
+
+/// Decodes exactly `2 * N` hex digits into `N` bytes.
 ///
 /// # Errors
 ///
 /// A static description of the problem: wrong length, or a byte that is not
 /// a hex digit of the accepted case.
-pub(crate) fn hex_tag(input: &[u8], case: HexCase) -> Result<Tag, &'static str> {
-    if input.len() != 2 * MAC_LEN {
-        return Err("expected 64 hex digits");
+#[inline]
+pub(crate) fn hex_exact<const N: usize>(
+    input: &[u8],
+    case: HexCase,
+) -> Result<[u8; N], &'static str> {
+    if input.len() != 2 * N {
+        return Err(hex_length_problem(N));
     }
     let upper = case == HexCase::Any;
-    // Branch-free per digit, so the fixed 64-byte loop vectorises; the
+    // Branch-free per digit, so the fixed-length loop vectorises; the
     // signature is public, so this is about speed, not secrecy.
-    let mut nibbles = [0u8; 2 * MAC_LEN];
-    let mut bad = 0u8;
-    for (nibble, &c) in nibbles.iter_mut().zip(input) {
+    let nibble = |c: u8| {
         let digit = c.wrapping_sub(b'0');
         let lower = c.wrapping_sub(b'a');
         let up = c.wrapping_sub(b'A');
         let is_digit = digit < 10;
         let is_lower = lower < 6;
         let is_upper = upper & (up < 6);
-        *nibble = if is_digit {
+        let value = if is_digit {
             digit
         } else if is_lower {
             lower.wrapping_add(10)
         } else {
             up.wrapping_add(10)
         };
-        bad |= u8::from(!(is_digit | is_lower | is_upper));
+        (value, u8::from(!(is_digit | is_lower | is_upper)))
+    };
+    let mut out = [0u8; N];
+    let mut bad = 0u8;
+    for (byte, pair) in out.iter_mut().zip(input.chunks_exact(2)) {
+        let (hi, bad_hi) = nibble(pair[0]);
+        let (lo, bad_lo) = nibble(pair[1]);
+        *byte = (hi << 4) | (lo & 0x0f);
+        bad |= bad_hi | bad_lo;
     }
     if bad != 0 {
         return Err(match case {
@@ -61,34 +95,197 @@ pub(crate) fn hex_tag(input: &[u8], case: HexCase) -> Result<Tag, &'static str> 
             HexCase::Any => "expected hex digits",
         });
     }
-    let mut out = [0u8; MAC_LEN];
-    for (byte, pair) in out.iter_mut().zip(nibbles.chunks_exact(2)) {
-        *byte = (pair[0] << 4) | pair[1];
-    }
     Ok(out)
 }
 
-/// Decodes canonical, padded standard base64 (44 characters) into a
-/// 32-byte tag.
+/// Decodes canonical base64 of exactly `N` bytes with `engine`.
+fn base64_exact_with<const N: usize>(
+    input: &[u8],
+    engine: &base64::engine::GeneralPurpose,
+    encoded_len: usize,
+    length_problem: &'static str,
+    problem: &'static str,
+) -> Result<[u8; N], &'static str> {
+    if input.len() != encoded_len {
+        return Err(length_problem);
+    }
+    // `decode_slice` wants room for its conservative estimate; 72 bytes
+    // covers every algorithm's tag (N is at most 72).
+    let mut buf = [0u8; 75];
+    match engine.decode_slice(input, &mut buf) {
+        Ok(len) if len == N => {
+            let mut out = [0u8; N];
+            out.copy_from_slice(&buf[..N]);
+            Ok(out)
+        }
+        Ok(_) | Err(_) => Err(problem),
+    }
+}
+
+/// Decodes canonical, padded standard base64 of exactly `N` bytes.
 ///
 /// # Errors
 ///
 /// A static description of the problem.
-pub(crate) fn base64_tag(input: &[u8]) -> Result<Tag, &'static str> {
-    // 32 bytes encode to 43 characters plus one `=`.
-    if input.len() != 44 {
-        return Err("expected 44 base64 characters");
+#[inline]
+pub(crate) fn base64_exact<const N: usize>(input: &[u8]) -> Result<[u8; N], &'static str> {
+    base64_exact_with::<N>(
+        input,
+        &base64::engine::general_purpose::STANDARD,
+        N.div_ceil(3) * 4,
+        base64_length_problem(N),
+        "expected canonical padded base64",
+    )
+}
+
+/// Decodes canonical, unpadded URL-safe base64 of exactly `N` bytes.
+///
+/// # Errors
+///
+/// A static description of the problem.
+pub(crate) fn base64url_exact<const N: usize>(input: &[u8]) -> Result<[u8; N], &'static str> {
+    base64_exact_with::<N>(
+        input,
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        (N * 4).div_ceil(3),
+        base64url_length_problem(N),
+        "expected canonical unpadded base64url",
+    )
+}
+
+/// Decodes a signature of exactly `N` bytes in `encoding`.
+///
+/// # Errors
+///
+/// A static description of the problem.
+#[inline]
+pub(crate) fn decode_exact<const N: usize>(
+    input: &[u8],
+    encoding: Encoding,
+) -> Result<[u8; N], &'static str> {
+    match encoding {
+        Encoding::Hex => hex_exact::<N>(input, HexCase::Any),
+        Encoding::HexLower => hex_exact::<N>(input, HexCase::Lower),
+        Encoding::Base64 => base64_exact::<N>(input),
+        Encoding::Base64UrlNoPad => base64url_exact::<N>(input),
     }
-    // `decode_slice` wants room for its conservative estimate (33 bytes).
-    let mut buf = [0u8; MAC_LEN + 1];
-    match base64::engine::general_purpose::STANDARD.decode_slice(input, &mut buf) {
-        Ok(MAC_LEN) => {
-            let mut out = [0u8; MAC_LEN];
-            out.copy_from_slice(&buf[..MAC_LEN]);
-            Ok(out)
+}
+
+/// Decodes a variable-length signature of at most `out.len()` bytes in
+/// `encoding` (a DER ECDSA signature) into `out`, returning its length.
+///
+/// # Errors
+///
+/// A static description of the problem.
+#[cfg(feature = "p256")]
+pub(crate) fn decode_up_to(
+    input: &[u8],
+    encoding: Encoding,
+    out: &mut [u8],
+) -> Result<usize, &'static str> {
+    match encoding {
+        Encoding::Hex | Encoding::HexLower => {
+            if input.len() % 2 != 0 || input.len() / 2 > out.len() {
+                return Err("expected at most 144 hex digits");
+            }
+            if encoding == Encoding::HexLower && input.iter().any(u8::is_ascii_uppercase) {
+                return Err("expected lowercase hex digits");
+            }
+            let len = input.len() / 2;
+            hex::decode_to_slice(input, &mut out[..len]).map_err(|_| "expected hex digits")?;
+            Ok(len)
         }
-        Ok(_) | Err(_) => Err("expected canonical padded base64"),
+        Encoding::Base64 | Encoding::Base64UrlNoPad => {
+            let engine = if encoding == Encoding::Base64 {
+                &base64::engine::general_purpose::STANDARD
+            } else {
+                &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            };
+            if input.len() > 96 {
+                return Err("expected at most 96 base64 characters");
+            }
+            let mut buf = [0u8; 75];
+            let len = engine
+                .decode_slice(input, &mut buf)
+                .map_err(|_| "expected canonical base64")?;
+            if len > out.len() {
+                return Err("expected at most 96 base64 characters");
+            }
+            out[..len].copy_from_slice(&buf[..len]);
+            Ok(len)
+        }
     }
+}
+
+/// Checks that `encoding` can carry `algorithm`'s signatures.
+pub(crate) fn check_fits(encoding: Encoding, algorithm: Algorithm) -> Result<(), Error> {
+    // Every encoding carries every fixed length; the checks are here so a
+    // future encoding cannot silently fit an algorithm it cannot carry.
+    let _ = (encoding, algorithm.tag_len());
+    Ok(())
+}
+
+/// Encodes a signature in `encoding`, as senders put it on the wire
+/// (lowercase hex).
+pub(crate) fn encode(tag: &[u8], encoding: Encoding) -> String {
+    match encoding {
+        Encoding::Hex | Encoding::HexLower => hex::encode(tag),
+        Encoding::Base64 => base64::engine::general_purpose::STANDARD.encode(tag),
+        Encoding::Base64UrlNoPad => base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(tag),
+    }
+}
+
+/// Decodes a secret in `format` into the key bytes, hands them to
+/// `use_key`, then overwrites them.
+///
+/// # Errors
+///
+/// [`Error::InvalidConfig`] when the secret is empty or does not decode,
+/// or whatever `use_key` returns.
+pub(crate) fn key_bytes<T>(
+    secret: &[u8],
+    format: KeyFormat,
+    use_key: impl FnOnce(&[u8]) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let decoded = match format {
+        KeyFormat::AsTyped => return use_key(secret),
+        KeyFormat::Whsec => return whsec_secret(secret, use_key),
+        KeyFormat::Base64 => {
+            lenient_base64(secret).map_err(|_| Error::InvalidConfig("secret is not base64"))?
+        }
+        KeyFormat::Hex => {
+            hex::decode(secret).map_err(|_| Error::InvalidConfig("secret is not hex"))?
+        }
+    };
+    wipe_after(decoded, use_key)
+}
+
+fn wipe_after<T>(
+    mut key: Vec<u8>,
+    use_key: impl FnOnce(&[u8]) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let result = if key.is_empty() {
+        Err(Error::InvalidConfig("secret is empty"))
+    } else {
+        use_key(&key)
+    };
+    // Best effort: the HMAC state built from the key is zeroized on drop;
+    // this wipes the decoded copy before its memory is freed.
+    key.fill(0);
+    std::hint::black_box(&key);
+    result
+}
+
+/// Standard-alphabet base64 with or without padding, trailing bits
+/// dropped: how Python's and JavaScript's decoders read secrets.
+pub(crate) fn lenient_base64(encoded: &[u8]) -> Result<Vec<u8>, base64::DecodeError> {
+    const LENIENT: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    );
+    LENIENT.decode(encoded)
 }
 
 /// Decodes a Standard Webhooks secret, `whsec_<base64>` (the prefix is
@@ -109,35 +306,13 @@ pub(crate) fn whsec_secret<T>(
     secret: &[u8],
     use_key: impl FnOnce(&[u8]) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    const LENIENT: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
-        &base64::alphabet::STANDARD,
-        base64::engine::GeneralPurposeConfig::new()
-            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
-            .with_decode_allow_trailing_bits(true),
-    );
     let encoded = secret.strip_prefix(b"whsec_").unwrap_or(secret);
     if encoded.is_empty() {
         return Err(Error::InvalidConfig("secret is empty"));
     }
-    let mut key = LENIENT
-        .decode(encoded)
+    let key = lenient_base64(encoded)
         .map_err(|_| Error::InvalidConfig("secret is not `whsec_` followed by base64"))?;
-    let result = use_key(&key);
-    // Best effort: the HMAC state built from the key is zeroized on drop;
-    // this wipes the decoded copy before its memory is freed.
-    key.fill(0);
-    std::hint::black_box(&key);
-    result
-}
-
-/// Lowercase hex of a tag, as senders put it on the wire.
-pub(crate) fn to_hex(tag: &Tag) -> String {
-    hex::encode(tag)
-}
-
-/// Standard padded base64 of a tag.
-pub(crate) fn to_base64(tag: &Tag) -> String {
-    base64::engine::general_purpose::STANDARD.encode(tag)
+    wipe_after(key, use_key)
 }
 
 #[cfg(test)]
@@ -245,4 +420,48 @@ mod tests {
         assert!(base64_tag(&non_canonical).is_err());
         assert!(base64_tag(&[b'A'; 44]).is_err());
     }
+}
+
+// Test-only helpers, kept after the tests so that the structural checks
+// of tests/adversarial.rs read all of the product code.
+
+/// Length of an HMAC-SHA256 tag in bytes.
+#[cfg(test)]
+pub(crate) const MAC_LEN: usize = 32;
+
+/// A decoded HMAC-SHA256 tag.
+#[cfg(test)]
+pub(crate) type Tag = [u8; MAC_LEN];
+
+/// Decodes exactly 64 hex digits into a 32-byte tag.
+///
+/// # Errors
+///
+/// As [`hex_exact`].
+#[cfg(test)]
+pub(crate) fn hex_tag(input: &[u8], case: HexCase) -> Result<Tag, &'static str> {
+    hex_exact::<MAC_LEN>(input, case)
+}
+
+/// Decodes canonical, padded standard base64 (44 characters) into a
+/// 32-byte tag.
+///
+/// # Errors
+///
+/// A static description of the problem.
+#[cfg(test)]
+pub(crate) fn base64_tag(input: &[u8]) -> Result<Tag, &'static str> {
+    base64_exact::<MAC_LEN>(input)
+}
+
+/// Lowercase hex of a tag, as senders put it on the wire.
+#[cfg(test)]
+pub(crate) fn to_hex(tag: &Tag) -> String {
+    hex::encode(tag)
+}
+
+/// Standard padded base64 of a tag.
+#[cfg(test)]
+pub(crate) fn to_base64(tag: &Tag) -> String {
+    base64::engine::general_purpose::STANDARD.encode(tag)
 }

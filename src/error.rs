@@ -52,6 +52,13 @@ pub enum Error {
         problem: &'static str,
     },
 
+    /// An unsigned GET challenge (Meta's `hub.challenge`, Dropbox's
+    /// `challenge`) carries a value hooksig will not echo: empty, longer
+    /// than 1024 characters, or not a plain token of visible ASCII without
+    /// markup characters.
+    #[error("challenge is not a token that can be echoed")]
+    MalformedChallenge,
+
     /// The signed body lacks a field the scheme needs, or the field has the
     /// wrong type (for example Linear's top-level `webhookTimestamp`).
     ///
@@ -133,7 +140,7 @@ impl Error {
     ///
     /// | cause | status |
     /// |---|---|
-    /// | missing, repeated or malformed header; malformed body | 400 Bad Request |
+    /// | missing, repeated or malformed header; malformed body or challenge | 400 Bad Request |
     /// | body does not deserialize into the handler's type | 400 Bad Request |
     /// | signature mismatch; timestamp too old or in the future | 401 Unauthorized |
     /// | body unreadable | 400 Bad Request |
@@ -154,6 +161,7 @@ impl Error {
             | Error::RepeatedHeader(_)
             | Error::MalformedHeader { .. }
             | Error::MalformedBody(_)
+            | Error::MalformedChallenge
             | Error::Deserialize(_)
             | Error::BodyUnreadable => StatusCode::BAD_REQUEST,
             Error::SignatureMismatch | Error::TimestampTooOld | Error::TimestampInFuture => {
@@ -181,6 +189,7 @@ impl Error {
             Error::RepeatedHeader(_) => "repeated_header",
             Error::MalformedHeader { .. } => "malformed_header",
             Error::MalformedBody(_) => "malformed_body",
+            Error::MalformedChallenge => "malformed_challenge",
             Error::Deserialize(_) => "deserialize",
             Error::SignatureMismatch => "signature_mismatch",
             Error::TimestampTooOld => "timestamp_too_old",
@@ -230,6 +239,14 @@ impl HeaderName {
     /// Wraps a name configured at run time; it is lowercased.
     pub(crate) fn shared(name: &str) -> Self {
         HeaderName(Repr::Shared(Arc::from(name.to_ascii_lowercase())))
+    }
+
+    /// The name, when it is static.
+    pub(crate) fn as_static(&self) -> Option<&'static str> {
+        match &self.0 {
+            Repr::Static(s) => Some(s),
+            Repr::Shared(_) => None,
+        }
     }
 
     /// The name as a string slice.
@@ -302,6 +319,7 @@ mod tests {
                 "malformed_header",
             ),
             (Error::MalformedBody("b"), 400, "malformed_body"),
+            (Error::MalformedChallenge, 400, "malformed_challenge"),
             (Error::Deserialize("d".into()), 400, "deserialize"),
             (Error::SignatureMismatch, 401, "signature_mismatch"),
             (Error::TimestampTooOld, 401, "timestamp_too_old"),

@@ -7,57 +7,58 @@
 
 use std::fmt;
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
+use hmac::{KeyInit, Mac};
 use subtle::{Choice, ConstantTimeEq};
 
-use crate::encoding::Tag;
 use crate::Error;
 
-type HmacSha256 = Hmac<Sha256>;
-
-/// The secrets a provider accepts: the current one first, then any number of
-/// previous ones kept during a rotation. Signing uses the current one.
+/// The HMAC states of a rotation set for one MAC of `N`-byte tags: the
+/// current secret first, then any number of previous ones kept during a
+/// rotation. Signing uses the current one.
 #[derive(Clone)]
-pub(crate) struct Keys {
-    current: HmacSha256,
-    previous: Vec<HmacSha256>,
+pub(crate) struct MacKeys<M, const N: usize> {
+    current: M,
+    previous: Vec<M>,
 }
 
-fn state(secret: &[u8]) -> Result<HmacSha256, Error> {
+fn state<M: KeyInit>(secret: &[u8]) -> Result<M, Error> {
     if secret.is_empty() {
         return Err(Error::InvalidConfig("secret is empty"));
     }
-    HmacSha256::new_from_slice(secret)
-        .map_err(|_| Error::InvalidConfig("secret is not a valid HMAC key"))
-}
-
-fn mac(state: &HmacSha256, parts: &[&[u8]]) -> Tag {
-    let mut mac = state.clone();
-    for part in parts {
-        mac.update(part);
-    }
-    mac.finalize().into_bytes().into()
+    M::new_from_slice(secret).map_err(|_| Error::InvalidConfig("secret is not a valid HMAC key"))
 }
 
 /// Compares two tags in constant time: every byte is examined whatever the
 /// others hold (`subtle`). This is the only place hooksig compares a MAC.
-pub(crate) fn tags_equal(computed: &Tag, provided: &Tag) -> Choice {
+pub(crate) fn tags_equal<const N: usize>(computed: &[u8; N], provided: &[u8; N]) -> Choice {
     // OR together the XOR of the two tags eight bytes at a time, without a
     // branch, and let subtle decide on that one word. (subtle's slice
     // compare puts an optimisation barrier, a volatile read, on every byte:
     // ~70 ns for 32 bytes, more than the rest of a 64-byte verify but the
     // hashing.) The loop has a fixed trip count and no data-dependent exit.
-    let (a, _) = computed.as_chunks::<8>();
-    let (b, _) = provided.as_chunks::<8>();
+    let (a, a_rest) = computed.as_chunks::<8>();
+    let (b, b_rest) = provided.as_chunks::<8>();
     let mut diff = 0u64;
     for (a, b) in a.iter().zip(b) {
         diff |= u64::from_ne_bytes(*a) ^ u64::from_ne_bytes(*b);
     }
+    for (a, b) in a_rest.iter().zip(b_rest) {
+        diff |= u64::from(a ^ b);
+    }
     diff.ct_eq(&0)
 }
 
-impl Keys {
+/// Whether two secrets (a verify token, a shared token) are equal, in
+/// constant time whatever their lengths: their SHA-256 digests are
+/// compared with [`tags_equal`], so neither the length nor the first
+/// differing byte shows in the timing.
+pub(crate) fn secrets_equal(given: &[u8], expected: &[u8]) -> bool {
+    use sha2::Digest as _;
+    let digest = |bytes: &[u8]| -> [u8; 32] { sha2::Sha256::digest(bytes).into() };
+    bool::from(tags_equal(&digest(given), &digest(expected)))
+}
+
+impl<M: Mac + KeyInit + Clone, const N: usize> MacKeys<M, N> {
     /// A set holding one secret.
     ///
     /// # Errors
@@ -66,7 +67,7 @@ impl Keys {
     /// is a configuration mistake (an unset environment variable) that would
     /// make every signature forgeable.
     pub(crate) fn new(secret: &[u8]) -> Result<Self, Error> {
-        Ok(Keys {
+        Ok(MacKeys {
             current: state(secret)?,
             previous: Vec::new(),
         })
@@ -76,15 +77,26 @@ impl Keys {
     ///
     /// # Errors
     ///
-    /// As [`Keys::new`].
+    /// As [`MacKeys::new`].
     pub(crate) fn add_previous(&mut self, secret: &[u8]) -> Result<(), Error> {
         self.previous.push(state(secret)?);
         Ok(())
     }
 
+    #[inline]
+    fn mac(state: &M, parts: &[&[u8]]) -> [u8; N] {
+        let mut mac = state.clone();
+        for part in parts {
+            mac.update(part);
+        }
+        let mut out = [0u8; N];
+        out.copy_from_slice(&mac.finalize().into_bytes());
+        out
+    }
+
     /// The MAC of the concatenated `parts` under the current secret.
-    pub(crate) fn sign(&self, parts: &[&[u8]]) -> Tag {
-        mac(&self.current, parts)
+    pub(crate) fn sign(&self, parts: &[&[u8]]) -> [u8; N] {
+        Self::mac(&self.current, parts)
     }
 
     /// Succeeds when the MAC of the concatenated `parts` under any accepted
@@ -95,9 +107,10 @@ impl Keys {
     /// # Errors
     ///
     /// [`Error::SignatureMismatch`], and nothing else.
-    pub(crate) fn verify(&self, parts: &[&[u8]], provided: &[Tag]) -> Result<(), Error> {
+    #[inline]
+    pub(crate) fn verify(&self, parts: &[&[u8]], provided: &[[u8; N]]) -> Result<(), Error> {
         for state in std::iter::once(&self.current).chain(&self.previous) {
-            let computed = mac(state, parts);
+            let computed = Self::mac(state, parts);
             let mut matched = Choice::from(0);
             for tag in provided {
                 matched |= tags_equal(&computed, tag);
@@ -115,10 +128,10 @@ impl Keys {
     }
 }
 
-impl fmt::Debug for Keys {
+impl<M, const N: usize> fmt::Debug for MacKeys<M, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Keys")
-            .field("secrets", &self.count())
+            .field("secrets", &(1 + self.previous.len()))
             .finish_non_exhaustive()
     }
 }
@@ -186,3 +199,7 @@ mod tests {
         assert_eq!(text, "Keys { secrets: 1, .. }");
     }
 }
+
+/// HMAC-SHA256 keys, for unit tests.
+#[cfg(test)]
+pub(crate) type Keys = MacKeys<hmac::Hmac<sha2::Sha256>, 32>;

@@ -8,22 +8,28 @@
 pub mod dedup;
 mod delivery;
 mod encoding;
+pub mod engine;
 pub mod error;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 mod headers;
+mod incoming;
 mod json;
 mod key;
 mod provider;
 mod providers;
+#[cfg(any(feature = "ed25519", feature = "p256"))]
+mod public_key;
+pub mod scheme;
 mod time;
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub mod tower;
 
-pub use delivery::Delivery;
+pub use delivery::{Delivery, Reply};
 pub use error::Error;
 pub use headers::{Headers, Lookup};
+pub use incoming::Incoming;
 pub use provider::{Outgoing, Provider};
 pub use providers::{generic, github, linear, notify, shopify, slack, standard, stripe};

@@ -128,6 +128,50 @@ pub(crate) fn signing_secs(at: SystemTime) -> Result<u64, Error> {
         .map_err(|_| Error::InvalidConfig("signing time is before the UNIX epoch"))
 }
 
+/// Whole UNIX milliseconds of a signing time.
+///
+/// # Errors
+///
+/// As [`signing_secs`].
+pub(crate) fn signing_millis(at: SystemTime) -> Result<u128, Error> {
+    at.duration_since(UNIX_EPOCH)
+        .map(|since| since.as_millis())
+        .map_err(|_| Error::InvalidConfig("signing time is before the UNIX epoch"))
+}
+
+/// A signing time as an RFC 3339 date-time in UTC with milliseconds
+/// (`2024-05-01T12:00:00.123Z`), the civil date computed from days since
+/// the epoch (Howard Hinnant's `civil_from_days`).
+///
+/// # Errors
+///
+/// As [`signing_secs`], or when the year is past 9999.
+pub(crate) fn format_rfc3339_millis(at: SystemTime) -> Result<String, Error> {
+    let millis = signing_millis(at)?;
+    let secs = millis / 1000;
+    let days = (secs / 86_400) as i128;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i128::from(month <= 2);
+    if year > 9999 {
+        return Err(Error::InvalidConfig("signing time is past the year 9999"));
+    }
+    Ok(format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60,
+        millis % 1000
+    ))
+}
+
 /// The `SystemTime` of a millisecond UNIX timestamp, if the platform can
 /// represent it.
 pub(crate) fn from_unix_millis(millis: i128) -> Option<SystemTime> {
@@ -221,6 +265,30 @@ fn days_from_civil(year: i128, month: i128, day: i128) -> i128 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_formatting_round_trips() {
+        for millis in [
+            0u64,
+            951_782_400_123,
+            1_700_000_000_000,
+            4_102_444_799_999,
+            253_402_300_799_999,
+        ] {
+            let at = UNIX_EPOCH + Duration::from_millis(millis);
+            let text = format_rfc3339_millis(at).unwrap();
+            assert_eq!(
+                parse_rfc3339_millis(&text),
+                Some(i128::from(millis)),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            format_rfc3339_millis(UNIX_EPOCH + Duration::from_millis(951_782_400_123)).unwrap(),
+            "2000-02-29T00:00:00.123Z"
+        );
+        assert!(format_rfc3339_millis(UNIX_EPOCH + Duration::from_secs(253_402_300_800)).is_err());
+    }
 
     fn at_millis(ms: u64) -> SystemTime {
         UNIX_EPOCH + Duration::from_millis(ms)

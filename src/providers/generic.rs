@@ -26,79 +26,52 @@
 //! # Ok::<(), hooksig::Error>(())
 //! ```
 
-use std::fmt;
-use std::time::SystemTime;
+use crate::engine::{sealed, Sender, Verifier};
+use crate::scheme::{Id, Scheme, Signature, Syntax};
+use crate::Error;
 
-use crate::delivery::Field;
-use crate::encoding::{self, HexCase};
-use crate::error::HeaderName;
-use crate::headers;
-use crate::key::Keys;
-use crate::provider::{self, Outgoing};
-use crate::providers::{signature_named, Form};
-use crate::{Delivery, Error, Headers, Provider};
+pub use crate::scheme::Encoding;
 
 /// The default signature header, `X-Signature-256`.
 pub const SIGNATURE_HEADER: &str = "x-signature-256";
 /// The default signature prefix, `sha256=`.
 pub const DEFAULT_PREFIX: &str = "sha256=";
 
-const NAME: &str = "generic";
+/// The generic marker, for [`Generic`]: a scheme of the user's own.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Spec;
 
-/// How the signature is written after the prefix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum Encoding {
-    /// 64 hex digits, either case. The default.
-    #[default]
-    Hex,
-    /// 44 characters of standard, padded base64.
-    Base64,
-}
+impl sealed::Sealed for Spec {}
 
-/// Verifies and signs deliveries of a configurable HMAC-SHA256 scheme.
-#[derive(Clone)]
-pub struct Generic {
-    keys: Keys,
-    header: HeaderName,
-    prefix: String,
-    encoding: Encoding,
-    id_header: Option<HeaderName>,
-    event_header: Option<HeaderName>,
-}
+impl Sender for Spec {
+    const NAME: &'static str = "generic";
+    const TYPE_NAME: &'static str = "Generic";
 
-fn header_name(name: &str) -> Result<HeaderName, Error> {
-    http::HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| Error::InvalidConfig("header name is not a valid HTTP field name"))?;
-    Ok(HeaderName::shared(name))
-}
-
-impl Generic {
-    /// A verifier for `X-Signature-256: sha256=<hex>` signed with `secret`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidConfig`] when `secret` is empty.
-    pub fn new(secret: impl AsRef<[u8]>) -> Result<Self, Error> {
-        Ok(Generic {
-            keys: Keys::new(secret.as_ref())?,
-            header: HeaderName::from_static(SIGNATURE_HEADER),
-            prefix: DEFAULT_PREFIX.to_owned(),
-            encoding: Encoding::Hex,
-            id_header: None,
-            event_header: None,
-        })
+    /// `X-Signature-256: sha256=<hex of either case>` over the raw body.
+    fn scheme() -> Scheme {
+        Scheme::hmac_sha256()
     }
+}
 
-    /// Also accepts deliveries signed with `secret` (secret rotation).
-    /// Signing keeps using the secret given to [`Generic::new`].
+/// Verifies and signs deliveries of a scheme of your own: by default
+/// HMAC-SHA256 over the raw body in `X-Signature-256: sha256=<hex>`
+/// (`Generic::new(secret)`), adjusted with the setters below, or any
+/// [`Scheme`] with [`Generic::from_scheme`].
+pub type Generic = Verifier<Spec>;
+
+impl Verifier<Spec> {
+    /// A verifier of `scheme`, a sender's scheme written as data (see
+    /// [`crate::scheme`] for a worked example), with `secret` turned into
+    /// the key as the scheme says.
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidConfig`] when `secret` is empty.
-    pub fn with_previous(mut self, secret: impl AsRef<[u8]>) -> Result<Self, Error> {
-        self.keys.add_previous(secret.as_ref())?;
-        Ok(self)
+    /// [`Error::InvalidConfig`] when `secret` is empty or does not decode
+    /// as the scheme's key format says, or the scheme is inconsistent (it
+    /// signs a timestamp it does not have, its list keys clash, it has more
+    /// than 16 parts).
+    pub fn from_scheme(scheme: Scheme, secret: impl AsRef<[u8]>) -> Result<Self, Error> {
+        Verifier::build(scheme, Spec, secret.as_ref())
     }
 
     /// The header carrying the signature (matched case-insensitively).
@@ -108,7 +81,11 @@ impl Generic {
     ///
     /// [`Error::InvalidConfig`] when `name` is not a valid HTTP field name.
     pub fn signature_header(mut self, name: &str) -> Result<Self, Error> {
-        self.header = header_name(name)?;
+        let syntax = self.scheme.signature.syntax.clone();
+        self.scheme.signature = Signature {
+            syntax,
+            ..Signature::plain(name, "")?
+        };
         Ok(self)
     }
 
@@ -118,128 +95,78 @@ impl Generic {
     /// # Errors
     ///
     /// [`Error::InvalidConfig`] when `prefix` has characters other than
-    /// visible ASCII (it could never appear in a header value).
+    /// visible ASCII (it could never appear in a header value), or the
+    /// scheme's signature is not a plain value.
     pub fn prefix(mut self, prefix: &str) -> Result<Self, Error> {
-        if !prefix.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(Error::InvalidConfig("prefix must be visible ASCII"));
-        }
-        prefix.clone_into(&mut self.prefix);
+        let Syntax::Plain { .. } = self.scheme.signature.syntax else {
+            return Err(Error::InvalidConfig(
+                "a prefix applies to a plain signature value",
+            ));
+        };
+        let header = self.scheme.signature.header.clone();
+        self.scheme.signature = Signature {
+            header,
+            ..Signature::plain("x", prefix)?
+        };
         Ok(self)
     }
 
-    /// How the signature is encoded. Defaults to [`Encoding::Hex`].
+    /// How the signature is encoded. Defaults to [`Encoding::Hex`] (either
+    /// case).
     pub fn encoding(mut self, encoding: Encoding) -> Self {
-        self.encoding = encoding;
+        self.scheme.encoding = encoding;
         self
     }
 
-    /// A header whose value is the delivery id ([`Delivery::id`]). Defaults
-    /// to none. It is not covered by the signature.
+    /// A header whose value is the delivery id
+    /// ([`Delivery::id`](crate::Delivery::id)). Defaults to none. It is not
+    /// covered by the signature.
     ///
     /// # Errors
     ///
     /// [`Error::InvalidConfig`] when `name` is not a valid HTTP field name.
     pub fn id_header(mut self, name: &str) -> Result<Self, Error> {
-        self.id_header = Some(header_name(name)?);
+        self.scheme = self.scheme.id(Id::header(name)?);
         Ok(self)
     }
 
-    /// A header whose value is the event name ([`Delivery::event`]).
-    /// Defaults to none. It is not covered by the signature.
+    /// A header whose value is the event name
+    /// ([`Delivery::event`](crate::Delivery::event)). Defaults to none. It
+    /// is not covered by the signature.
     ///
     /// # Errors
     ///
     /// [`Error::InvalidConfig`] when `name` is not a valid HTTP field name.
     pub fn event_header(mut self, name: &str) -> Result<Self, Error> {
-        self.event_header = Some(header_name(name)?);
+        self.scheme = self.scheme.event(Id::header(name)?);
         Ok(self)
     }
 
-    /// The signature header value for `body`: the prefix and the encoded
-    /// MAC (lowercase hex, or padded base64).
+    /// The signature header value for `body` under a scheme over the body
+    /// alone: the prefix and the encoded MAC (lowercase hex, or base64).
+    ///
+    /// For a scheme of [`Generic::from_scheme`] that signs more than the
+    /// body, use [`Provider::sign_headers`](crate::Provider::sign_headers),
+    /// which signs whatever the scheme signs. A public-key scheme cannot
+    /// sign: its signature is empty.
     #[must_use]
     pub fn sign(&self, body: &[u8]) -> String {
-        let tag = self.keys.sign(&[body]);
-        let encoded = match self.encoding {
-            Encoding::Hex => encoding::to_hex(&tag),
-            Encoding::Base64 => encoding::to_base64(&tag),
+        let prefix = match &self.scheme.signature.syntax {
+            Syntax::Plain { prefix, .. } => prefix.as_str(),
+            _ => "",
         };
-        format!("{}{encoded}", self.prefix)
-    }
-
-    fn form(&self) -> Form {
-        match self.encoding {
-            Encoding::Hex => Form::Hex(HexCase::Any),
-            Encoding::Base64 => Form::Base64,
-        }
-    }
-}
-
-impl fmt::Debug for Generic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Generic")
-            .field("secrets", &self.keys.count())
-            .field("header", &self.header)
-            .field("prefix", &self.prefix)
-            .field("encoding", &self.encoding)
-            .field("id_header", &self.id_header)
-            .field("event_header", &self.event_header)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Provider for Generic {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn verify_at<'a>(
-        &self,
-        headers: &'a dyn Headers,
-        body: &'a [u8],
-        _now: SystemTime,
-    ) -> Result<Delivery<'a>, Error> {
-        let tag = signature_named(
-            headers,
-            self.header.as_str(),
-            &self.prefix,
-            self.form(),
-            || self.header.clone(),
-        )?;
-        self.keys.verify(&[body], &[tag])?;
-        let read = |name: &Option<HeaderName>| match name {
-            Some(name) => Field::Value(headers::text(headers, name.as_str())),
-            None => Field::Absent,
-        };
-        Ok(Delivery::new(NAME, body, headers)
-            .with_id(read(&self.id_header))
-            .with_event(read(&self.event_header)))
-    }
-
-    /// The signature header, and the configured id and event headers for
-    /// the outgoing id and event.
-    fn sign_headers(&self, outgoing: &Outgoing<'_>) -> Result<http::HeaderMap, Error> {
-        let mut headers = http::HeaderMap::new();
-        provider::insert(
-            &mut headers,
-            self.header.as_str(),
-            &self.sign(outgoing.body),
-        )?;
-        for (name, value) in [
-            (&self.id_header, outgoing.id),
-            (&self.event_header, outgoing.event),
-        ] {
-            if let (Some(name), Some(value)) = (name, value) {
-                provider::insert(&mut headers, name.as_str(), value)?;
-            }
-        }
-        Ok(headers)
+        let tag = self.sign_parts(&[body]).unwrap_or_else(|_| String::new());
+        format!("{prefix}{tag}")
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::{encoding, error::HeaderName, key::Keys, Delivery, Error, Outgoing, Provider};
+    #[allow(unused_imports)]
+    use std::time::{Duration, SystemTime};
 
     const SIG: &str = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
     const SECRET: &str = "It's a Secret to Everybody";

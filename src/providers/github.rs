@@ -30,15 +30,9 @@
 //! # Ok::<(), hooksig::Error>(())
 //! ```
 
-use std::fmt;
-use std::time::SystemTime;
-
-use crate::delivery::Field;
-use crate::encoding::{self, HexCase};
-use crate::key::Keys;
-use crate::provider::{self, Outgoing};
-use crate::providers::{signature, Form};
-use crate::{Delivery, Error, Headers, Provider};
+use crate::engine::{sealed, Sender, Verifier};
+use crate::scheme::{Encoding, Id, Scheme, Signature};
+use crate::Delivery;
 
 /// The signature header, `X-Hub-Signature-256`.
 pub const SIGNATURE_HEADER: &str = "x-hub-signature-256";
@@ -54,48 +48,40 @@ pub const HOOK_ID_HEADER: &str = "x-github-hook-id";
 pub const TARGET_TYPE_HEADER: &str = "x-github-hook-installation-target-type";
 
 const NAME: &str = "github";
-const PREFIX: &str = "sha256=";
+
+/// GitHub's scheme and quirks, for [`GitHub`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Spec;
+
+impl sealed::Sealed for Spec {}
+
+impl Sender for Spec {
+    const NAME: &'static str = NAME;
+    const TYPE_NAME: &'static str = "GitHub";
+
+    /// `X-Hub-Signature-256: sha256=<64 lowercase hex>` over the raw body;
+    /// id and event from unsigned headers; `ping` is the connectivity
+    /// check.
+    fn scheme() -> Scheme {
+        Scheme::hmac_sha256()
+            .signature(Signature::plain_static(SIGNATURE_HEADER, "sha256="))
+            .encoding(Encoding::HexLower)
+            .id(Id::header_static(DELIVERY_HEADER))
+            .event(Id::header_static(EVENT_HEADER))
+            .ping_event("ping")
+    }
+}
 
 /// Verifies and signs GitHub webhook deliveries.
 ///
-/// Build it once from the webhook secret and share it (it is `Clone`,
-/// `Send` and `Sync`); each secret's HMAC key schedule is computed here,
-/// not per request.
-#[derive(Clone)]
-pub struct GitHub {
-    keys: Keys,
-}
+/// Build it once from the webhook secret with `GitHub::new(secret)` and
+/// share it (it is `Clone`, `Send` and `Sync`); each secret's HMAC key
+/// schedule is computed there, not per request. `with_previous` adds a
+/// secret still accepted during a rotation. GitHub signs no timestamp, so
+/// [`Verifier::tolerance`] has no effect.
+pub type GitHub = Verifier<Spec>;
 
-impl GitHub {
-    /// A verifier for deliveries signed with `secret`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidConfig`] when `secret` is empty.
-    pub fn new(secret: impl AsRef<[u8]>) -> Result<Self, Error> {
-        Ok(GitHub {
-            keys: Keys::new(secret.as_ref())?,
-        })
-    }
-
-    /// Also accepts deliveries signed with `secret`, for rotating the
-    /// webhook secret without downtime. Call it once per old secret; signing
-    /// keeps using the secret given to [`GitHub::new`].
-    ///
-    /// ```
-    /// let github = hooksig::github::GitHub::new("new")?.with_previous("old")?;
-    /// # let _ = github;
-    /// # Ok::<(), hooksig::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidConfig`] when `secret` is empty.
-    pub fn with_previous(mut self, secret: impl AsRef<[u8]>) -> Result<Self, Error> {
-        self.keys.add_previous(secret.as_ref())?;
-        Ok(self)
-    }
-
+impl Verifier<Spec> {
     /// The `X-Hub-Signature-256` value GitHub would send for `body`:
     /// `sha256=` and 64 lowercase hex digits.
     ///
@@ -109,45 +95,7 @@ impl GitHub {
     /// ```
     #[must_use]
     pub fn sign(&self, body: &[u8]) -> String {
-        format!("{PREFIX}{}", encoding::to_hex(&self.keys.sign(&[body])))
-    }
-}
-
-impl fmt::Debug for GitHub {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GitHub")
-            .field("secrets", &self.keys.count())
-            .finish_non_exhaustive()
-    }
-}
-
-impl Provider for GitHub {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn verify_at<'a>(
-        &self,
-        headers: &'a dyn Headers,
-        body: &'a [u8],
-        _now: SystemTime,
-    ) -> Result<Delivery<'a>, Error> {
-        let tag = signature(headers, SIGNATURE_HEADER, PREFIX, Form::Hex(HexCase::Lower))?;
-        self.keys.verify(&[body], &[tag])?;
-        Ok(Delivery::new(NAME, body, headers)
-            .with_id(Field::Header(DELIVERY_HEADER))
-            .with_event(Field::Header(EVENT_HEADER))
-            .with_ping_event("ping"))
-    }
-
-    /// `X-Hub-Signature-256`, and `X-GitHub-Delivery` / `X-GitHub-Event`
-    /// from the outgoing id and event. (GitHub also sends the legacy SHA-1
-    /// `X-Hub-Signature`; hooksig neither sends nor checks it.)
-    fn sign_headers(&self, outgoing: &Outgoing<'_>) -> Result<http::HeaderMap, Error> {
-        let mut headers = http::HeaderMap::new();
-        provider::insert(&mut headers, SIGNATURE_HEADER, &self.sign(outgoing.body))?;
-        provider::insert_metadata(&mut headers, outgoing, DELIVERY_HEADER, EVENT_HEADER)?;
-        Ok(headers)
+        format!("sha256={}", self.sign_mac(&[body]))
     }
 }
 
@@ -193,6 +141,10 @@ impl<'a> GitHubDelivery<'a> for Delivery<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::{encoding, error::HeaderName, key::Keys, Delivery, Error, Outgoing, Provider};
+    #[allow(unused_imports)]
+    use std::time::{Duration, SystemTime};
 
     const SECRET: &str = "It's a Secret to Everybody";
     const SIG: &str = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";

@@ -29,17 +29,12 @@
 //! # Ok::<(), hooksig::Error>(())
 //! ```
 
-use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use crate::delivery::Field;
-use crate::encoding::{self, HexCase};
-use crate::json::{self, Kind, Problem, Value};
-use crate::key::Keys;
+use crate::engine::{sealed, Sender, Verifier};
 use crate::provider::{self, Outgoing};
-use crate::providers::{signature, Form};
-use crate::time;
-use crate::{Delivery, Error, Headers, Provider};
+use crate::scheme::{Encoding, Id, Scheme, Signature, Timestamp, Unit};
+use crate::{json, Error};
 
 /// The signature header, `Linear-Signature`.
 pub const SIGNATURE_HEADER: &str = "linear-signature";
@@ -48,7 +43,8 @@ pub const EVENT_HEADER: &str = "linear-event";
 /// The delivery UUID header, `Linear-Delivery`.
 pub const DELIVERY_HEADER: &str = "linear-delivery";
 /// The **unsigned** timestamp header, `Linear-Timestamp`: sent by
-/// [`Provider::sign_headers`] as Linear does, never read by verification.
+/// [`Provider::sign_headers`](crate::Provider::sign_headers) as Linear
+/// does, never read by verification.
 pub const TIMESTAMP_HEADER: &str = "linear-timestamp";
 /// The signed top-level body field holding the send time in UNIX
 /// milliseconds.
@@ -56,124 +52,78 @@ pub const TIMESTAMP_FIELD: &str = "webhookTimestamp";
 /// Linear's SDK window: 60 seconds either way.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(60);
 
-const NAME: &str = "linear";
+/// Linear's scheme and quirks, for [`Linear`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Spec;
 
-/// Verifies and signs Linear webhook deliveries.
-#[derive(Clone)]
-pub struct Linear {
-    keys: Keys,
-    tolerance: Duration,
+impl sealed::Sealed for Spec {}
+
+impl Sender for Spec {
+    const NAME: &'static str = "linear";
+    const TYPE_NAME: &'static str = "Linear";
+
+    /// `Linear-Signature: <64 lowercase hex>` over the raw body, whose
+    /// top-level `webhookTimestamp` (milliseconds) is the signed time.
+    fn scheme() -> Scheme {
+        Scheme::hmac_sha256()
+            .signature(Signature::plain_static(SIGNATURE_HEADER, ""))
+            .encoding(Encoding::HexLower)
+            .timestamp(
+                Timestamp::body_member(TIMESTAMP_FIELD)
+                    .unit(Unit::Millis)
+                    .tolerance(DEFAULT_TOLERANCE),
+            )
+            .id(Id::header_static(DELIVERY_HEADER))
+            .event(Id::header_static(EVENT_HEADER))
+    }
+
+    /// `Linear-Timestamp`, copied from the body's `webhookTimestamp` as
+    /// Linear sends it.
+    fn sign_extra(
+        &self,
+        outgoing: &Outgoing<'_>,
+        headers: &mut http::HeaderMap,
+    ) -> Result<(), Error> {
+        if let Ok([json::Value::U64(millis)]) =
+            json::top_level(outgoing.body, &[(TIMESTAMP_FIELD, json::Kind::U64)])
+        {
+            provider::insert(headers, TIMESTAMP_HEADER, &millis.to_string())?;
+        }
+        Ok(())
+    }
 }
 
-impl Linear {
-    /// A verifier for deliveries signed with `secret`, with the default
-    /// 60-second tolerance.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidConfig`] when `secret` is empty.
-    pub fn new(secret: impl AsRef<[u8]>) -> Result<Self, Error> {
-        Ok(Linear {
-            keys: Keys::new(secret.as_ref())?,
-            tolerance: DEFAULT_TOLERANCE,
-        })
-    }
+/// Verifies and signs Linear webhook deliveries.
+///
+/// `Linear::new(secret)` with the default 60-second window
+/// ([`DEFAULT_TOLERANCE`]); `.tolerance(..)` changes it (counted in whole
+/// milliseconds, both directions); `.with_previous(secret)` adds a secret
+/// still accepted during a rotation.
+///
+/// `sign_headers` sends `Linear-Signature`, `Linear-Timestamp` (copied from
+/// the body's `webhookTimestamp`, as Linear sends it), and
+/// `Linear-Delivery` / `Linear-Event` from the outgoing id and event; it
+/// fails with [`Error::MalformedBody`] when the body lacks the timestamp.
+pub type Linear = Verifier<Spec>;
 
-    /// Also accepts deliveries signed with `secret` (secret rotation).
-    /// Signing keeps using the secret given to [`Linear::new`].
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidConfig`] when `secret` is empty.
-    pub fn with_previous(mut self, secret: impl AsRef<[u8]>) -> Result<Self, Error> {
-        self.keys.add_previous(secret.as_ref())?;
-        Ok(self)
-    }
-
-    /// How far `webhookTimestamp` may be from the clock, in either
-    /// direction, inclusive. Defaults to 60 seconds ([`DEFAULT_TOLERANCE`]),
-    /// as Linear's SDK. Counted in whole milliseconds.
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// let linear = hooksig::linear::Linear::new("s")?.tolerance(Duration::from_secs(30));
-    /// # let _ = linear;
-    /// # Ok::<(), hooksig::Error>(())
-    /// ```
-    pub fn tolerance(mut self, tolerance: Duration) -> Self {
-        self.tolerance = tolerance;
-        self
-    }
-
+impl Verifier<Spec> {
     /// The `Linear-Signature` value Linear would send for `body`: 64
     /// lowercase hex digits. The body should carry a top-level
     /// `webhookTimestamp`, or it will not verify.
     #[must_use]
     pub fn sign(&self, body: &[u8]) -> String {
-        encoding::to_hex(&self.keys.sign(&[body]))
-    }
-}
-
-/// The body's top-level `webhookTimestamp`, in milliseconds.
-fn webhook_timestamp(body: &[u8]) -> Result<u64, Error> {
-    match json::top_level(body, &[(TIMESTAMP_FIELD, Kind::U64)]) {
-        Ok([Value::U64(millis)]) => Ok(millis),
-        Ok(_) => Err(Error::MalformedBody("missing top-level `webhookTimestamp`")),
-        Err(problem) => Err(problem.into_error(|problem| match problem {
-            Problem::Repeated(_) => "top-level `webhookTimestamp` appears more than once",
-            _ => "top-level `webhookTimestamp` is not a non-negative integer of milliseconds",
-        })),
-    }
-}
-
-impl fmt::Debug for Linear {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Linear")
-            .field("secrets", &self.keys.count())
-            .field("tolerance", &self.tolerance)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Provider for Linear {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn verify_at<'a>(
-        &self,
-        headers: &'a dyn Headers,
-        body: &'a [u8],
-        now: SystemTime,
-    ) -> Result<Delivery<'a>, Error> {
-        let tag = signature(headers, SIGNATURE_HEADER, "", Form::Hex(HexCase::Lower))?;
-        self.keys.verify(&[body], &[tag])?;
-        let millis = i128::from(webhook_timestamp(body)?);
-        time::check_window_millis(millis, now, self.tolerance)?;
-        Ok(Delivery::new(NAME, body, headers)
-            .with_id(Field::Header(DELIVERY_HEADER))
-            .with_event(Field::Header(EVENT_HEADER))
-            .with_timestamp(time::from_unix_millis(millis)))
-    }
-
-    /// `Linear-Signature`, `Linear-Timestamp` (copied from the body's
-    /// `webhookTimestamp`, as Linear sends it), and `Linear-Delivery` /
-    /// `Linear-Event` from the outgoing id and event. The outgoing time is
-    /// not used: Linear's signed time is the one in the body.
-    fn sign_headers(&self, outgoing: &Outgoing<'_>) -> Result<http::HeaderMap, Error> {
-        let millis = webhook_timestamp(outgoing.body)?;
-        let mut headers = http::HeaderMap::new();
-        provider::insert(&mut headers, SIGNATURE_HEADER, &self.sign(outgoing.body))?;
-        provider::insert(&mut headers, TIMESTAMP_HEADER, &millis.to_string())?;
-        provider::insert_metadata(&mut headers, outgoing, DELIVERY_HEADER, EVENT_HEADER)?;
-        Ok(headers)
+        self.sign_mac(&[body])
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::{encoding, error::HeaderName, key::Keys, Delivery, Error, Outgoing, Provider};
     use std::time::UNIX_EPOCH;
+    #[allow(unused_imports)]
+    use std::time::{Duration, SystemTime};
 
     const TS: u64 = 1_579_784_000_000;
 

@@ -29,22 +29,17 @@
 //! # Ok::<(), hooksig::Error>(())
 //! ```
 
-use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use crate::delivery::Field;
-use crate::encoding::{self, HexCase};
+use crate::engine::{sealed, Sender, Verifier};
 use crate::json::{self, Kind, Problem, Value};
-use crate::key::Keys;
-use crate::provider::{self, Outgoing};
-use crate::providers::{signature, Form};
+use crate::scheme::{Encoding, Scheme, Signature};
 use crate::time;
-use crate::{Delivery, Error, Headers, Provider};
+use crate::{Delivery, Error, Incoming};
 
 /// The signature header, `x-notify-signature`.
 pub const SIGNATURE_HEADER: &str = "x-notify-signature";
-
-const NAME: &str = "notify";
 
 /// The top-level body fields read after verification.
 const FIELDS: [(&str, Kind); 3] = [
@@ -53,62 +48,15 @@ const FIELDS: [(&str, Kind); 3] = [
     ("timestamp", Kind::Str),
 ];
 
-/// Verifies and signs Notify webhook deliveries.
-#[derive(Clone)]
-pub struct Notify {
-    keys: Keys,
+/// Notify's scheme and quirks, for [`Notify`]: the id, event and optional
+/// timestamp are members of the signed body, and the window is off unless
+/// asked for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Spec {
     tolerance: Option<Duration>,
 }
 
-impl Notify {
-    /// A verifier for deliveries signed with `secret`, with no timestamp
-    /// window.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidConfig`] when `secret` is empty.
-    pub fn new(secret: impl AsRef<[u8]>) -> Result<Self, Error> {
-        Ok(Notify {
-            keys: Keys::new(secret.as_ref())?,
-            tolerance: None,
-        })
-    }
-
-    /// Also accepts deliveries signed with `secret` (secret rotation).
-    /// Signing keeps using the secret given to [`Notify::new`].
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidConfig`] when `secret` is empty.
-    pub fn with_previous(mut self, secret: impl AsRef<[u8]>) -> Result<Self, Error> {
-        self.keys.add_previous(secret.as_ref())?;
-        Ok(self)
-    }
-
-    /// Rejects deliveries whose signed `timestamp` is further than
-    /// `tolerance` from the clock, in either direction; the field then
-    /// becomes required. Defaults to no window: Notify's retries span about
-    /// 17 hours, so a window shorter than that loses late retries.
-    pub fn tolerance(mut self, tolerance: Duration) -> Self {
-        self.tolerance = Some(tolerance);
-        self
-    }
-
-    /// The `x-notify-signature` value for `body`: 64 lowercase hex digits.
-    #[must_use]
-    pub fn sign(&self, body: &[u8]) -> String {
-        encoding::to_hex(&self.keys.sign(&[body]))
-    }
-}
-
-impl fmt::Debug for Notify {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Notify")
-            .field("secrets", &self.keys.count())
-            .field("tolerance", &self.tolerance)
-            .finish_non_exhaustive()
-    }
-}
+impl sealed::Sealed for Spec {}
 
 fn problem(problem: Problem) -> Error {
     problem.into_error(|problem| match problem {
@@ -121,20 +69,27 @@ fn problem(problem: Problem) -> Error {
     })
 }
 
-impl Provider for Notify {
-    fn name(&self) -> &'static str {
-        NAME
+impl Sender for Spec {
+    const NAME: &'static str = "notify";
+    const TYPE_NAME: &'static str = "Notify";
+
+    /// `x-notify-signature: <64 lowercase hex>` over the raw body.
+    fn scheme() -> Scheme {
+        Scheme::hmac_sha256()
+            .signature(Signature::plain_static(SIGNATURE_HEADER, ""))
+            .encoding(Encoding::HexLower)
     }
 
-    fn verify_at<'a>(
+    /// The body's `event` and `event_id` (required, non-empty) and its
+    /// optional RFC 3339 `timestamp`, checked against the window when one
+    /// is set.
+    fn finish<'a>(
         &self,
-        headers: &'a dyn Headers,
-        body: &'a [u8],
+        delivery: Delivery<'a>,
+        incoming: &Incoming<'a>,
         now: SystemTime,
     ) -> Result<Delivery<'a>, Error> {
-        let tag = signature(headers, SIGNATURE_HEADER, "", Form::Hex(HexCase::Lower))?;
-        self.keys.verify(&[body], &[tag])?;
-        let [event, id, timestamp] = json::top_level(body, &FIELDS).map_err(problem)?;
+        let [event, id, timestamp] = json::top_level(incoming.body, &FIELDS).map_err(problem)?;
         let event = match event {
             Value::Str("") => return Err(Error::MalformedBody("top-level `event` is empty")),
             Value::Str(event) => event,
@@ -156,25 +111,53 @@ impl Provider for Notify {
             let millis = millis.ok_or(Error::MalformedBody("missing top-level `timestamp`"))?;
             time::check_window_millis(millis, now, tolerance)?;
         }
-        Ok(Delivery::new(NAME, body, headers)
+        Ok(delivery
             .with_id(Field::Value(Some(id)))
             .with_event(Field::Value(Some(event)))
             .with_timestamp(millis.and_then(time::from_unix_millis)))
     }
 
-    /// `x-notify-signature`. Notify's id, event and time travel inside the
-    /// signed body, so the outgoing id, event and time are not used.
-    fn sign_headers(&self, outgoing: &Outgoing<'_>) -> Result<http::HeaderMap, Error> {
-        let mut headers = http::HeaderMap::new();
-        provider::insert(&mut headers, SIGNATURE_HEADER, &self.sign(outgoing.body))?;
-        Ok(headers)
+    /// Rejects deliveries whose signed `timestamp` is further than
+    /// `tolerance` from the clock; the field then becomes required.
+    fn set_tolerance(&mut self, _scheme: &mut Scheme, tolerance: Duration) {
+        self.tolerance = Some(tolerance);
+    }
+
+    fn reads_clock(&self) -> bool {
+        self.tolerance.is_some()
+    }
+}
+
+/// Verifies and signs Notify webhook deliveries.
+///
+/// `Notify::new(secret)` has no timestamp window by default: Notify's
+/// retries span about 17 hours, so a window shorter than that loses late
+/// retries. `.tolerance(..)` rejects deliveries whose signed `timestamp`
+/// is further than that from the clock, in either direction, and makes the
+/// field required. `.with_previous(secret)` adds a secret still accepted
+/// during a rotation.
+///
+/// `sign_headers` sends `x-notify-signature` only: Notify's id, event and
+/// time travel inside the signed body, so the outgoing id, event and time
+/// are not used.
+pub type Notify = Verifier<Spec>;
+
+impl Verifier<Spec> {
+    /// The `x-notify-signature` value for `body`: 64 lowercase hex digits.
+    #[must_use]
+    pub fn sign(&self, body: &[u8]) -> String {
+        self.sign_mac(&[body])
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::{encoding, error::HeaderName, key::Keys, Delivery, Error, Outgoing, Provider};
     use std::time::UNIX_EPOCH;
+    #[allow(unused_imports)]
+    use std::time::{Duration, SystemTime};
 
     const BODY: &str = r#"{"event":"message.sent","event_id":"evt_1","timestamp":"2024-05-01T12:00:00Z","data":{}}"#;
 

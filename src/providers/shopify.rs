@@ -36,15 +36,8 @@
 //! # Ok::<(), hooksig::Error>(())
 //! ```
 
-use std::fmt;
-use std::time::SystemTime;
-
-use crate::delivery::Field;
-use crate::encoding;
-use crate::key::Keys;
-use crate::provider::{self, Outgoing};
-use crate::providers::{signature, Form};
-use crate::{Delivery, Error, Headers, Provider};
+use crate::engine::{sealed, Sender, Verifier};
+use crate::scheme::{Encoding, Id, Scheme, Signature};
 
 /// The signature header, `X-Shopify-Hmac-Sha256`.
 pub const SIGNATURE_HEADER: &str = "x-shopify-hmac-sha256";
@@ -59,39 +52,39 @@ pub const EVENT_ID_HEADER: &str = "x-shopify-event-id";
 /// Not signed.
 pub const SHOP_DOMAIN_HEADER: &str = "x-shopify-shop-domain";
 
-const NAME: &str = "shopify";
+/// Shopify's scheme, for [`Shopify`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Spec;
 
-/// Verifies and signs Shopify webhook deliveries.
-#[derive(Clone)]
-pub struct Shopify {
-    keys: Keys,
+impl sealed::Sealed for Spec {}
+
+impl Sender for Spec {
+    const NAME: &'static str = "shopify";
+    const TYPE_NAME: &'static str = "Shopify";
+
+    /// `X-Shopify-Hmac-Sha256: <base64>` over the raw body; id and topic
+    /// from unsigned headers.
+    fn scheme() -> Scheme {
+        Scheme::hmac_sha256()
+            .signature(Signature::plain_static(SIGNATURE_HEADER, ""))
+            .encoding(Encoding::Base64)
+            .id(Id::header_static(WEBHOOK_ID_HEADER))
+            .event(Id::header_static(TOPIC_HEADER))
+    }
 }
 
-impl Shopify {
-    /// A verifier for deliveries signed with `secret`, the app's client
-    /// secret as shown (used as text, not hex-decoded).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidConfig`] when `secret` is empty.
-    pub fn new(secret: impl AsRef<[u8]>) -> Result<Self, Error> {
-        Ok(Shopify {
-            keys: Keys::new(secret.as_ref())?,
-        })
-    }
+/// Verifies and signs Shopify webhook deliveries.
+///
+/// `Shopify::new(secret)`, the app's client secret as shown (used as text,
+/// not hex-decoded); `.with_previous(secret)` adds the client secret from
+/// before a rotation. Shopify signs no timestamp.
+///
+/// `sign_headers` sends `X-Shopify-Hmac-Sha256`, and
+/// `X-Shopify-Webhook-Id` / `X-Shopify-Topic` from the outgoing id and
+/// event.
+pub type Shopify = Verifier<Spec>;
 
-    /// Also accepts deliveries signed with `secret`, the client secret
-    /// before a rotation. Signing keeps using the secret given to
-    /// [`Shopify::new`].
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidConfig`] when `secret` is empty.
-    pub fn with_previous(mut self, secret: impl AsRef<[u8]>) -> Result<Self, Error> {
-        self.keys.add_previous(secret.as_ref())?;
-        Ok(self)
-    }
-
+impl Verifier<Spec> {
     /// The `X-Shopify-Hmac-Sha256` value Shopify would send for `body`:
     /// 44 characters of padded standard base64.
     ///
@@ -102,50 +95,17 @@ impl Shopify {
     /// ```
     #[must_use]
     pub fn sign(&self, body: &[u8]) -> String {
-        encoding::to_base64(&self.keys.sign(&[body]))
-    }
-}
-
-impl fmt::Debug for Shopify {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Shopify")
-            .field("secrets", &self.keys.count())
-            .finish_non_exhaustive()
-    }
-}
-
-impl Provider for Shopify {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn verify_at<'a>(
-        &self,
-        headers: &'a dyn Headers,
-        body: &'a [u8],
-        _now: SystemTime,
-    ) -> Result<Delivery<'a>, Error> {
-        let tag = signature(headers, SIGNATURE_HEADER, "", Form::Base64)?;
-        self.keys.verify(&[body], &[tag])?;
-        Ok(Delivery::new(NAME, body, headers)
-            .with_id(Field::Header(WEBHOOK_ID_HEADER))
-            .with_event(Field::Header(TOPIC_HEADER)))
-    }
-
-    /// `X-Shopify-Hmac-Sha256`, and `X-Shopify-Webhook-Id` /
-    /// `X-Shopify-Topic` from the outgoing id and event. The outgoing time
-    /// is not used: Shopify signs none.
-    fn sign_headers(&self, outgoing: &Outgoing<'_>) -> Result<http::HeaderMap, Error> {
-        let mut headers = http::HeaderMap::new();
-        provider::insert(&mut headers, SIGNATURE_HEADER, &self.sign(outgoing.body))?;
-        provider::insert_metadata(&mut headers, outgoing, WEBHOOK_ID_HEADER, TOPIC_HEADER)?;
-        Ok(headers)
+        self.sign_mac(&[body])
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::{encoding, error::HeaderName, key::Keys, Delivery, Error, Outgoing, Provider};
+    #[allow(unused_imports)]
+    use std::time::{Duration, SystemTime};
 
     // Shopify/shopify-api-php tests/Webhooks/RegistryTest.php, with
     // TEST_API_SECRET from tests/BaseTestCase.php.

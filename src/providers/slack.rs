@@ -39,18 +39,12 @@
 //! # Ok::<(), hooksig::Error>(())
 //! ```
 
-use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use crate::delivery::Field;
-use crate::encoding::{self, HexCase};
-use crate::error::HeaderName;
-use crate::headers;
-use crate::key::Keys;
-use crate::provider::{self, Outgoing};
-use crate::providers::{signature, Form};
-use crate::time;
-use crate::{Delivery, Error, Headers, Provider};
+use crate::delivery::ReplyPlan;
+use crate::engine::{sealed, Sender, Verifier};
+use crate::scheme::{Encoding, Id, Part, Scheme, Signature, Timestamp};
+use crate::{Delivery, Error, Incoming};
 
 /// The signature header, `X-Slack-Signature`.
 pub const SIGNATURE_HEADER: &str = "x-slack-signature";
@@ -62,53 +56,68 @@ pub const ID_FIELD: &str = "event_id";
 /// The top-level member of an Events API body that is the event name
 /// ([`Delivery::event`]): `type` (`event_callback`, `url_verification`).
 pub const EVENT_FIELD: &str = "type";
+/// The event of Slack's handshake, answered with its `challenge`
+/// ([`Delivery::reply`]).
+pub const URL_VERIFICATION: &str = "url_verification";
 /// Slack's window: 5 minutes either way.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
 
-const NAME: &str = "slack";
-const PREFIX: &str = "v0=";
+/// Slack's scheme and quirks, for [`Slack`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Spec;
 
-/// Verifies and signs Slack requests.
-#[derive(Clone)]
-pub struct Slack {
-    keys: Keys,
-    tolerance: Duration,
+impl sealed::Sealed for Spec {}
+
+impl Sender for Spec {
+    const NAME: &'static str = "slack";
+    const TYPE_NAME: &'static str = "Slack";
+
+    /// `X-Slack-Signature: v0=<hex>` over `v0:{timestamp}:{body}`, with the
+    /// timestamp in `X-Slack-Request-Timestamp`.
+    fn scheme() -> Scheme {
+        Scheme::hmac_sha256()
+            .signature(Signature::plain_static(SIGNATURE_HEADER, "v0="))
+            .encoding(Encoding::HexLower)
+            .content([
+                Part::literal("v0:"),
+                Part::Timestamp,
+                Part::literal(":"),
+                Part::Body,
+            ])
+            .timestamp(Timestamp::header_static(TIMESTAMP_HEADER).tolerance(DEFAULT_TOLERANCE))
+            .id(Id::body_member(ID_FIELD))
+            .event(Id::body_member(EVENT_FIELD))
+    }
+
+    /// A verified `url_verification` is answered with its `challenge`, as
+    /// `200 text/plain`.
+    fn finish<'a>(
+        &self,
+        delivery: Delivery<'a>,
+        _incoming: &Incoming<'a>,
+        _now: SystemTime,
+    ) -> Result<Delivery<'a>, Error> {
+        Ok(delivery.with_reply(ReplyPlan::EchoWhen {
+            event: URL_VERIFICATION,
+            member: "challenge",
+        }))
+    }
 }
 
-impl Slack {
-    /// A verifier for requests signed with `secret`, the app's signing
-    /// secret as shown (used as text, not hex-decoded), with the default
-    /// 5-minute tolerance.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidConfig`] when `secret` is empty.
-    pub fn new(secret: impl AsRef<[u8]>) -> Result<Self, Error> {
-        Ok(Slack {
-            keys: Keys::new(secret.as_ref())?,
-            tolerance: DEFAULT_TOLERANCE,
-        })
-    }
+/// Verifies and signs Slack requests.
+///
+/// `Slack::new(secret)`, the app's signing secret as shown (used as text,
+/// not hex-decoded), with the default 5-minute window
+/// ([`DEFAULT_TOLERANCE`]); `.tolerance(..)` changes it (whole seconds,
+/// both directions); `.with_previous(secret)` adds a secret still accepted
+/// during a rotation.
+///
+/// `sign_headers` sends `X-Slack-Signature` and `X-Slack-Request-Timestamp`
+/// for the outgoing body and time (whole seconds); Slack sends no id or
+/// event header, so the outgoing id and event are not sent.
+pub type Slack = Verifier<Spec>;
 
-    /// Also accepts requests signed with `secret` (secret rotation).
-    /// Signing keeps using the secret given to [`Slack::new`].
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidConfig`] when `secret` is empty.
-    pub fn with_previous(mut self, secret: impl AsRef<[u8]>) -> Result<Self, Error> {
-        self.keys.add_previous(secret.as_ref())?;
-        Ok(self)
-    }
-
-    /// How far `X-Slack-Request-Timestamp` may be from the clock, in either
-    /// direction, inclusive, in whole seconds. Defaults to 5 minutes
-    /// ([`DEFAULT_TOLERANCE`]), as Slack's SDKs.
-    pub fn tolerance(mut self, tolerance: Duration) -> Self {
-        self.tolerance = tolerance;
-        self
-    }
-
+impl Verifier<Spec> {
     /// The `X-Slack-Signature` value Slack would send for `body` at
     /// `unix_secs`: `v0=` and 64 lowercase hex digits.
     ///
@@ -125,70 +134,21 @@ impl Slack {
     #[must_use]
     pub fn sign(&self, unix_secs: u64, body: &[u8]) -> String {
         let timestamp = unix_secs.to_string();
-        let tag = self.keys.sign(&[b"v0:", timestamp.as_bytes(), b":", body]);
-        format!("{PREFIX}{}", encoding::to_hex(&tag))
-    }
-}
-
-impl fmt::Debug for Slack {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Slack")
-            .field("secrets", &self.keys.count())
-            .field("tolerance", &self.tolerance)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Provider for Slack {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn verify_at<'a>(
-        &self,
-        headers: &'a dyn Headers,
-        body: &'a [u8],
-        now: SystemTime,
-    ) -> Result<Delivery<'a>, Error> {
-        let tag = signature(headers, SIGNATURE_HEADER, PREFIX, Form::Hex(HexCase::Lower))?;
-        let report = || HeaderName::from_static(TIMESTAMP_HEADER);
-        let timestamp = headers::required(headers, TIMESTAMP_HEADER, report)?;
-        let secs = time::parse_unix_secs(timestamp).ok_or_else(|| Error::MalformedHeader {
-            name: report(),
-            problem: "expected UNIX seconds (digits only)",
-        })?;
-        self.keys.verify(&[b"v0:", timestamp, b":", body], &[tag])?;
-        time::check_window_secs(secs, now, self.tolerance)?;
-        Ok(Delivery::new(NAME, body, headers)
-            .with_id(Field::Body(ID_FIELD))
-            .with_event(Field::Body(EVENT_FIELD))
-            .with_timestamp(time::from_unix_secs(secs)))
-    }
-
-    /// `X-Slack-Signature` and `X-Slack-Request-Timestamp` for the outgoing
-    /// body and time (whole seconds). Slack sends no id or event header;
-    /// the outgoing id and event are not sent.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidConfig`] when the time is before the UNIX epoch.
-    fn sign_headers(&self, outgoing: &Outgoing<'_>) -> Result<http::HeaderMap, Error> {
-        let secs = time::signing_secs(outgoing.timestamp)?;
-        let mut headers = http::HeaderMap::new();
-        provider::insert(
-            &mut headers,
-            SIGNATURE_HEADER,
-            &self.sign(secs, outgoing.body),
-        )?;
-        provider::insert(&mut headers, TIMESTAMP_HEADER, &secs.to_string())?;
-        Ok(headers)
+        format!(
+            "v0={}",
+            self.sign_mac(&[b"v0:", timestamp.as_bytes(), b":", body])
+        )
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::{encoding, error::HeaderName, key::Keys, Delivery, Error, Outgoing, Provider};
     use std::time::UNIX_EPOCH;
+    #[allow(unused_imports)]
+    use std::time::{Duration, SystemTime};
 
     // Slack's "Verifying requests from Slack" example, with the values of
     // slackapi/python-slack-sdk tests/slack_sdk/signature/test_signature_verifier.py.

@@ -60,18 +60,12 @@
 //! # Ok::<(), hooksig::Error>(())
 //! ```
 
-use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use crate::delivery::Field;
-use crate::encoding;
+use crate::engine::{sealed, Sender, Verifier};
 use crate::error::HeaderName;
-use crate::headers::{self, Lookup};
-use crate::key::Keys;
-use crate::provider::{self, Outgoing};
-use crate::providers::Candidates;
-use crate::time;
-use crate::{Delivery, Error, Headers, Provider};
+use crate::scheme::{Encoding, Id, KeyFormat, Part, Scheme, Signature, Syntax, Timestamp};
+use crate::Error;
 
 /// The message id header, `webhook-id`. Signed.
 pub const ID_HEADER: &str = "webhook-id";
@@ -89,64 +83,92 @@ pub const SVIX_SIGNATURE_HEADER: &str = "svix-signature";
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
 /// The most space-separated entries `webhook-signature` may carry; a
 /// longer header is malformed.
-pub const MAX_SIGNATURES: usize = super::MAX_SIGNATURES;
+pub const MAX_SIGNATURES: usize = crate::engine::MAX_SIGNATURES;
 
-const NAME: &str = "standard-webhooks";
-const VERSION: &[u8] = b"v1";
-
-/// One set of header names.
-struct Names {
-    id: &'static str,
-    timestamp: &'static str,
-    signature: &'static str,
+/// The scheme under one set of header names.
+fn names(id: &'static str, timestamp: &'static str, signature: &'static str) -> Scheme {
+    Scheme::hmac_sha256()
+        .signature(Signature {
+            header: HeaderName::from_static(signature),
+            syntax: Syntax::Entries {
+                version: "v1".to_owned(),
+            },
+        })
+        .encoding(Encoding::Base64)
+        .content([
+            Part::Id,
+            Part::literal("."),
+            Part::Timestamp,
+            Part::literal("."),
+            Part::Body,
+        ])
+        .timestamp(Timestamp::header_static(timestamp).tolerance(DEFAULT_TOLERANCE))
+        .key(KeyFormat::Whsec)
+        .id(Id::signed_header_static(id))
+        .signature_last()
 }
 
-const STANDARD: Names = Names {
-    id: ID_HEADER,
-    timestamp: TIMESTAMP_HEADER,
-    signature: SIGNATURE_HEADER,
-};
+/// The Standard Webhooks scheme, for [`StandardWebhooks`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Spec;
 
-const SVIX: Names = Names {
-    id: SVIX_ID_HEADER,
-    timestamp: SVIX_TIMESTAMP_HEADER,
-    signature: SVIX_SIGNATURE_HEADER,
-};
+impl sealed::Sealed for Spec {}
+
+impl Sender for Spec {
+    const NAME: &'static str = "standard-webhooks";
+    const TYPE_NAME: &'static str = "StandardWebhooks";
+
+    /// `webhook-signature: v1,<base64> …` over `{id}.{timestamp}.{body}`,
+    /// with Svix's `svix-*` names accepted when no `webhook-signature` is
+    /// present (never mixed).
+    fn scheme() -> Scheme {
+        names(ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER).fallback(names(
+            SVIX_ID_HEADER,
+            SVIX_TIMESTAMP_HEADER,
+            SVIX_SIGNATURE_HEADER,
+        ))
+    }
+
+    fn set_tolerance(&mut self, scheme: &mut Scheme, tolerance: Duration) {
+        for scheme in [Some(scheme)].into_iter().flatten() {
+            if let Some(ts) = &mut scheme.timestamp {
+                ts.tolerance = tolerance;
+            }
+            if let Some(ts) = scheme.fallback.as_mut().and_then(|f| f.timestamp.as_mut()) {
+                ts.tolerance = tolerance;
+            }
+        }
+    }
+}
 
 /// Verifies and signs Standard Webhooks (Svix) deliveries.
 ///
-/// Build it once and share it; each secret's HMAC key schedule is computed
-/// here, not per request.
-#[derive(Clone)]
-pub struct StandardWebhooks {
-    keys: Keys,
-    tolerance: Duration,
-}
+/// `StandardWebhooks::new(secret)` takes the `whsec_<base64>` string the
+/// sender's dashboard shows: the `whsec_` prefix is optional and the
+/// base64 is decoded as the reference libraries decode it (standard
+/// alphabet, padding optional, trailing bits ignored); the decoded bytes
+/// are the HMAC key. The default window is 5 minutes either way
+/// ([`DEFAULT_TOLERANCE`]), as the specification; `.tolerance(..)` changes
+/// it (whole seconds). `.with_previous(secret)` adds another `whsec_`
+/// secret still accepted during a rotation.
+///
+/// ```
+/// let standard = hooksig::standard::StandardWebhooks::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?;
+/// # let _ = standard;
+/// assert!(hooksig::standard::StandardWebhooks::new("whsec_").is_err());
+/// # Ok::<(), hooksig::Error>(())
+/// ```
+///
+/// `sign_headers` sends `webhook-id` (the outgoing id, which is required),
+/// `webhook-timestamp` (the outgoing time, in whole seconds) and
+/// `webhook-signature`; the event is not sent, as Standard Webhooks carries
+/// the event type in the body. It fails with [`Error::InvalidConfig`] when
+/// the outgoing id is missing, empty, contains a `.`, starts or ends with
+/// whitespace, or cannot be a header value, or the time is before the UNIX
+/// epoch.
+pub type StandardWebhooks = Verifier<Spec>;
 
-impl StandardWebhooks {
-    /// A verifier for deliveries signed with `secret`, the
-    /// `whsec_<base64>` string the sender's dashboard shows, with the
-    /// default 5-minute tolerance.
-    ///
-    /// The `whsec_` prefix is optional and the base64 is decoded as the
-    /// reference libraries decode it (standard alphabet, padding optional,
-    /// trailing bits ignored). The decoded bytes are the HMAC key.
-    ///
-    /// ```
-    /// let standard = hooksig::standard::StandardWebhooks::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?;
-    /// # let _ = standard;
-    /// assert!(hooksig::standard::StandardWebhooks::new("whsec_").is_err());
-    /// # Ok::<(), hooksig::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidConfig`] when the secret is empty, or is not base64
-    /// after the optional prefix.
-    pub fn new(secret: impl AsRef<[u8]>) -> Result<Self, Error> {
-        encoding::whsec_secret(secret.as_ref(), |key| Self::from_raw_key(key))
-    }
-
+impl Verifier<Spec> {
     /// A verifier whose HMAC key is `key` itself, not decoded, for keys
     /// kept as bytes rather than as a `whsec_` string.
     ///
@@ -154,40 +176,17 @@ impl StandardWebhooks {
     ///
     /// [`Error::InvalidConfig`] when `key` is empty.
     pub fn from_raw_key(key: impl AsRef<[u8]>) -> Result<Self, Error> {
-        Ok(StandardWebhooks {
-            keys: Keys::new(key.as_ref())?,
-            tolerance: DEFAULT_TOLERANCE,
-        })
+        Verifier::build_raw(Spec::scheme(), Spec, key.as_ref())
     }
 
-    /// Also accepts deliveries signed with `secret`, another
-    /// `whsec_<base64>` string (secret rotation). Signing keeps using the
-    /// current secret.
-    ///
-    /// # Errors
-    ///
-    /// As [`StandardWebhooks::new`].
-    pub fn with_previous(mut self, secret: impl AsRef<[u8]>) -> Result<Self, Error> {
-        encoding::whsec_secret(secret.as_ref(), |key| self.keys.add_previous(key))?;
-        Ok(self)
-    }
-
-    /// [`with_previous`](StandardWebhooks::with_previous) for a raw key.
+    /// [`with_previous`](Verifier::with_previous) for a raw key.
     ///
     /// # Errors
     ///
     /// [`Error::InvalidConfig`] when `key` is empty.
     pub fn with_previous_raw_key(mut self, key: impl AsRef<[u8]>) -> Result<Self, Error> {
-        self.keys.add_previous(key.as_ref())?;
+        self.keys.add_previous_raw(key.as_ref())?;
         Ok(self)
-    }
-
-    /// How far `webhook-timestamp` may be from the clock, in either
-    /// direction, inclusive, in whole seconds. Defaults to 5 minutes
-    /// ([`DEFAULT_TOLERANCE`]), as the specification.
-    pub fn tolerance(mut self, tolerance: Duration) -> Self {
-        self.tolerance = tolerance;
-        self
     }
 
     /// The `webhook-signature` value a sender would send for message `id`
@@ -219,117 +218,19 @@ impl StandardWebhooks {
             ));
         }
         let timestamp = unix_secs.to_string();
-        let tag = self
-            .keys
-            .sign(&[id.as_bytes(), b".", timestamp.as_bytes(), b".", body]);
-        Ok(format!("v1,{}", encoding::to_base64(&tag)))
-    }
-}
-
-impl fmt::Debug for StandardWebhooks {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StandardWebhooks")
-            .field("secrets", &self.keys.count())
-            .field("tolerance", &self.tolerance)
-            .finish_non_exhaustive()
-    }
-}
-
-fn malformed(name: &'static str) -> impl Fn(&'static str) -> Error {
-    move |problem| Error::MalformedHeader {
-        name: HeaderName::from_static(name),
-        problem,
-    }
-}
-
-fn required<'a>(headers: &'a dyn Headers, name: &'static str) -> Result<&'a [u8], Error> {
-    headers::required(headers, name, || HeaderName::from_static(name))
-}
-
-/// Decodes the `v1` entries of a signature list.
-///
-/// `pub(crate)` for the `standard_webhooks_header` fuzz target.
-pub(crate) fn candidates(value: &[u8]) -> Result<Candidates, &'static str> {
-    let mut candidates = Candidates::new();
-    for entry in value.split(|&b| b == b' ').filter(|e| !e.is_empty()) {
-        match entry.iter().position(|&b| b == b',') {
-            Some(comma) if &entry[..comma] == VERSION => {
-                candidates.push(encoding::base64_tag(&entry[comma + 1..]))?;
-            }
-            _ => candidates.count()?,
-        }
-    }
-    Ok(candidates)
-}
-
-impl Provider for StandardWebhooks {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn verify_at<'a>(
-        &self,
-        headers: &'a dyn Headers,
-        body: &'a [u8],
-        now: SystemTime,
-    ) -> Result<Delivery<'a>, Error> {
-        let names = match (
-            headers.lookup(SIGNATURE_HEADER),
-            headers.lookup(SVIX_SIGNATURE_HEADER),
-        ) {
-            (Lookup::Missing, Lookup::One(_) | Lookup::Repeated) => &SVIX,
-            _ => &STANDARD,
-        };
-        let id = required(headers, names.id)?;
-        if id.contains(&b'.') {
-            return Err(malformed(names.id)("contains a `.`"));
-        }
-        // Signed, but of no use unread: the id is what deduplication keys
-        // on, and `Delivery::id` is text.
-        let id_text = std::str::from_utf8(id).map_err(|_| malformed(names.id)("is not UTF-8"))?;
-        let timestamp = required(headers, names.timestamp)?;
-        let secs = time::parse_unix_secs(timestamp)
-            .ok_or_else(|| malformed(names.timestamp)("expected UNIX seconds (digits only)"))?;
-        let value = required(headers, names.signature)?;
-        let candidates = candidates(value).map_err(malformed(names.signature))?;
-        let tags = candidates
-            .tags("no `v1,` signature")
-            .map_err(malformed(names.signature))?;
-        self.keys.verify(&[id, b".", timestamp, b".", body], tags)?;
-        time::check_window_secs(secs, now, self.tolerance)?;
-        Ok(Delivery::new(NAME, body, headers)
-            .with_id(Field::Value(Some(id_text)))
-            .with_timestamp(time::from_unix_secs(secs)))
-    }
-
-    /// `webhook-id` (the outgoing id, which is required), `webhook-timestamp`
-    /// (the outgoing time, in whole seconds) and `webhook-signature`. The
-    /// outgoing event is not sent: Standard Webhooks carries the event type
-    /// in the body.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidConfig`] when the outgoing id is missing, empty,
-    /// contains a `.`, starts or ends with whitespace, or cannot be a
-    /// header value, or the time is before the UNIX epoch.
-    fn sign_headers(&self, outgoing: &Outgoing<'_>) -> Result<http::HeaderMap, Error> {
-        let id = outgoing.id.ok_or(Error::InvalidConfig(
-            "Standard Webhooks signs a message id: set `Outgoing::id`",
-        ))?;
-        let secs = time::signing_secs(outgoing.timestamp)?;
-        let signature = self.sign(id, secs, outgoing.body)?;
-        let mut headers = http::HeaderMap::new();
-        provider::insert(&mut headers, ID_HEADER, id)?;
-        provider::insert(&mut headers, TIMESTAMP_HEADER, &secs.to_string())?;
-        provider::insert(&mut headers, SIGNATURE_HEADER, &signature)?;
-        Ok(headers)
+        let tag = self.sign_mac(&[id.as_bytes(), b".", timestamp.as_bytes(), b".", body]);
+        Ok(format!("v1,{tag}"))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::{encoding, error::HeaderName, key::Keys, Delivery, Error, Outgoing, Provider};
     use std::time::UNIX_EPOCH;
+    #[allow(unused_imports)]
+    use std::time::{Duration, SystemTime};
 
     // standard-webhooks/standard-webhooks libraries/python/tests
     // test_webhooks.py test_sign_function (also in the Go, C#, Java, PHP

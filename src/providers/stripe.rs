@@ -49,77 +49,71 @@
 //! # Ok::<(), hooksig::Error>(())
 //! ```
 
-use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use crate::delivery::Field;
-use crate::encoding::{self, HexCase};
-use crate::error::HeaderName;
-use crate::headers;
-use crate::key::Keys;
-use crate::provider::{self, Outgoing};
-use crate::providers::Candidates;
-use crate::time;
-use crate::{Delivery, Error, Headers, Provider};
+use crate::engine::{sealed, Sender, Verifier};
+use crate::scheme::{Encoding, Id, Part, Scheme, Signature, Syntax, Timestamp};
 
 /// The signature header, `Stripe-Signature`.
 pub const SIGNATURE_HEADER: &str = "stripe-signature";
 /// The top-level member of the signed event body that is the delivery id
-/// ([`Delivery::id`]): `id` (`evt_…`).
+/// ([`Delivery::id`](crate::Delivery::id)): `id` (`evt_…`).
 pub const ID_FIELD: &str = "id";
 /// The top-level member of the signed event body that is the event name
-/// ([`Delivery::event`]): `type` (`invoice.paid`, …).
+/// ([`Delivery::event`](crate::Delivery::event)): `type` (`invoice.paid`, …).
 pub const EVENT_FIELD: &str = "type";
 /// Stripe's SDKs' default tolerance: 300 seconds.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 /// The most elements besides `t` that `Stripe-Signature` may carry; a
 /// longer header is malformed.
-pub const MAX_SIGNATURES: usize = super::MAX_SIGNATURES;
+pub const MAX_SIGNATURES: usize = crate::engine::MAX_SIGNATURES;
 
-const NAME: &str = "stripe";
+/// Stripe's scheme, for [`Stripe`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Spec;
 
-/// Verifies and signs Stripe webhook deliveries.
-#[derive(Clone)]
-pub struct Stripe {
-    keys: Keys,
-    tolerance: Duration,
+impl sealed::Sealed for Spec {}
+
+impl Sender for Spec {
+    const NAME: &'static str = "stripe";
+    const TYPE_NAME: &'static str = "Stripe";
+
+    /// `Stripe-Signature: t=<s>,v1=<hex>[,v1=…]` over `{t}.{body}`; id and
+    /// type from the signed body.
+    fn scheme() -> Scheme {
+        Scheme::hmac_sha256()
+            .signature(Signature {
+                header: crate::error::HeaderName::from_static(SIGNATURE_HEADER),
+                syntax: Syntax::List {
+                    separator: b',',
+                    trim: false,
+                    signature_key: "v1".to_owned(),
+                    timestamp_key: Some("t".to_owned()),
+                },
+            })
+            .encoding(Encoding::HexLower)
+            .content([Part::Timestamp, Part::literal("."), Part::Body])
+            .timestamp(Timestamp::in_signature().tolerance(DEFAULT_TOLERANCE))
+            .id(Id::body_member(ID_FIELD))
+            .event(Id::body_member(EVENT_FIELD))
+    }
 }
 
-impl Stripe {
-    /// A verifier for deliveries signed with `secret`, the endpoint's
-    /// `whsec_…` signing secret used as is, with the default 300-second
-    /// tolerance.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidConfig`] when `secret` is empty.
-    pub fn new(secret: impl AsRef<[u8]>) -> Result<Self, Error> {
-        Ok(Stripe {
-            keys: Keys::new(secret.as_ref())?,
-            tolerance: DEFAULT_TOLERANCE,
-        })
-    }
+/// Verifies and signs Stripe webhook deliveries.
+///
+/// `Stripe::new(secret)`, the endpoint's `whsec_…` signing secret used as
+/// is, with the default 300-second window ([`DEFAULT_TOLERANCE`]);
+/// `.tolerance(..)` changes it (whole seconds, both directions, where
+/// Stripe's SDKs bound only the past); `.with_previous(secret)` accepts the
+/// old secret during Stripe's "roll secret".
+///
+/// `sign_headers` sends `Stripe-Signature` for the outgoing body and time
+/// (whole seconds); the outgoing id and event are not sent, as Stripe
+/// carries them in the body. It fails with [`Error::InvalidConfig`](crate::Error::InvalidConfig)
+/// when the time is before the UNIX epoch.
+pub type Stripe = Verifier<Spec>;
 
-    /// Also accepts deliveries signed with `secret` (Stripe's "roll
-    /// secret", which keeps the old one valid for a while). Signing keeps
-    /// using the secret given to [`Stripe::new`].
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidConfig`] when `secret` is empty.
-    pub fn with_previous(mut self, secret: impl AsRef<[u8]>) -> Result<Self, Error> {
-        self.keys.add_previous(secret.as_ref())?;
-        Ok(self)
-    }
-
-    /// How far `t` may be from the clock, in either direction, inclusive,
-    /// in whole seconds. Defaults to 300 seconds ([`DEFAULT_TOLERANCE`]),
-    /// as Stripe's SDKs (which bound only the past; hooksig bounds both).
-    pub fn tolerance(mut self, tolerance: Duration) -> Self {
-        self.tolerance = tolerance;
-        self
-    }
-
+impl Verifier<Spec> {
     /// The `Stripe-Signature` value Stripe would send for `body` signed at
     /// `unix_secs`: `t=<unix_secs>,v1=<64 lowercase hex>`.
     ///
@@ -131,93 +125,18 @@ impl Stripe {
     #[must_use]
     pub fn sign(&self, unix_secs: u64, body: &[u8]) -> String {
         let t = unix_secs.to_string();
-        let tag = self.keys.sign(&[t.as_bytes(), b".", body]);
-        format!("t={t},v1={}", encoding::to_hex(&tag))
-    }
-}
-
-impl fmt::Debug for Stripe {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Stripe")
-            .field("secrets", &self.keys.count())
-            .field("tolerance", &self.tolerance)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Splits `Stripe-Signature` into its `t` and its decoded `v1` entries.
-///
-/// `pub(crate)` for the `stripe_header` fuzz target.
-pub(crate) fn parse(value: &[u8]) -> Result<(&[u8], Candidates), &'static str> {
-    let mut t = None;
-    let mut candidates = Candidates::new();
-    for element in value.split(|&b| b == b',') {
-        let (key, rest) = match element.iter().position(|&b| b == b'=') {
-            Some(eq) => (&element[..eq], &element[eq + 1..]),
-            None => (element, &b""[..]),
-        };
-        match key {
-            b"t" if t.is_some() => return Err("more than one `t=` element"),
-            b"t" => t = Some(rest),
-            b"v1" => candidates.push(encoding::hex_tag(rest, HexCase::Lower))?,
-            _ => candidates.count()?,
-        }
-    }
-    Ok((t.ok_or("missing the `t=` element")?, candidates))
-}
-
-impl Provider for Stripe {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn verify_at<'a>(
-        &self,
-        headers: &'a dyn Headers,
-        body: &'a [u8],
-        now: SystemTime,
-    ) -> Result<Delivery<'a>, Error> {
-        let report = || HeaderName::from_static(SIGNATURE_HEADER);
-        let malformed = |problem| Error::MalformedHeader {
-            name: report(),
-            problem,
-        };
-        let value = headers::required(headers, SIGNATURE_HEADER, report)?;
-        let (t, candidates) = parse(value).map_err(malformed)?;
-        let secs = time::parse_unix_secs(t)
-            .ok_or_else(|| malformed("`t` is not UNIX seconds (digits only)"))?;
-        let tags = candidates.tags("no `v1=` signature").map_err(malformed)?;
-        self.keys.verify(&[t, b".", body], tags)?;
-        time::check_window_secs(secs, now, self.tolerance)?;
-        Ok(Delivery::new(NAME, body, headers)
-            .with_id(Field::Body(ID_FIELD))
-            .with_event(Field::Body(EVENT_FIELD))
-            .with_timestamp(time::from_unix_secs(secs)))
-    }
-
-    /// `Stripe-Signature` for the outgoing body and time (whole seconds).
-    /// The outgoing id and event are not sent: Stripe carries them in the
-    /// body.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidConfig`] when the time is before the UNIX epoch.
-    fn sign_headers(&self, outgoing: &Outgoing<'_>) -> Result<http::HeaderMap, Error> {
-        let secs = time::signing_secs(outgoing.timestamp)?;
-        let mut headers = http::HeaderMap::new();
-        provider::insert(
-            &mut headers,
-            SIGNATURE_HEADER,
-            &self.sign(secs, outgoing.body),
-        )?;
-        Ok(headers)
+        format!("t={t},v1={}", self.sign_mac(&[t.as_bytes(), b".", body]))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::{encoding, error::HeaderName, key::Keys, Delivery, Error, Outgoing, Provider};
     use std::time::UNIX_EPOCH;
+    #[allow(unused_imports)]
+    use std::time::{Duration, SystemTime};
 
     const SECRET: &str = "whsec_test_secret";
     const TS: u64 = 1_700_000_000;

@@ -1,0 +1,1033 @@
+//! The engine: one verifier, written once, that runs any [`Scheme`].
+//!
+//! [`Verifier<S>`] holds a scheme, its keys (HMAC states precomputed, public
+//! keys parsed) and a sender's quirks `S`, and implements
+//! [`Provider`](crate::Provider) for all of them. Each built-in provider is
+//! an alias, as RustCrypto's `HmacSha256` is of `Hmac<Sha256>`:
+//! `github::GitHub` is `Verifier<github::Spec>`, and
+//! [`Generic`](crate::generic::Generic) is `Verifier` of a scheme of the
+//! user's own.
+//!
+//! Verification reads, in the scheme's order, the signature header and the
+//! headers the content signs; decodes the signature into a fixed-size
+//! stack array; feeds the content to the MAC part by part (never assembled
+//! in memory); compares in constant time against every accepted key; and
+//! only then checks the signed timestamp against the clock. No heap memory
+//! is allocated on any path, accepting or rejecting.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use crate::delivery::Field;
+use crate::encoding::{self};
+use crate::error::HeaderName;
+use crate::headers::{self, Headers, Lookup};
+use crate::incoming::Incoming;
+use crate::json::{self, Kind, Problem, Value};
+use crate::key::MacKeys;
+use crate::provider::{self, Outgoing};
+use crate::scheme::{Algorithm, Part, Scheme, Source, Syntax, TimestampSource, Unit};
+use crate::time;
+use crate::{Delivery, Error, Reply};
+
+/// The most entries a multi-signature header (Standard Webhooks'
+/// `webhook-signature`, Stripe's `Stripe-Signature`) may carry.
+///
+/// Senders put one signature per active secret there (two or three during
+/// a rotation), so 32 is far above need while keeping the decoded tags on
+/// the stack. A longer list is rejected as malformed: hooksig never
+/// allocates for it, and never silently ignores part of it.
+pub const MAX_SIGNATURES: usize = 32;
+
+/// The most parts a scheme's signed content may have.
+pub const MAX_PARTS: usize = 16;
+
+pub(crate) mod sealed {
+    pub trait Sealed {}
+}
+
+/// A sender's quirks: what its scheme cannot say as data. Implemented by
+/// the built-in providers' marker types (`github::Spec`, …); sealed.
+pub trait Sender: sealed::Sealed + Clone + Send + Sync + 'static {
+    /// The provider's name (`"github"`).
+    const NAME: &'static str;
+    /// The type's name in `Debug` output (`"GitHub"`).
+    const TYPE_NAME: &'static str;
+
+    /// The scheme a new verifier starts with.
+    fn scheme() -> Scheme;
+
+    /// The sender's own checks after the signature and window matched,
+    /// and its handshake answer.
+    ///
+    /// # Errors
+    ///
+    /// The sender's own rejections (a malformed body).
+    #[doc(hidden)]
+    fn finish<'a>(
+        &self,
+        delivery: Delivery<'a>,
+        _incoming: &Incoming<'a>,
+        _now: SystemTime,
+    ) -> Result<Delivery<'a>, Error> {
+        Ok(delivery)
+    }
+
+    /// Extra headers the sender sends with a signed delivery.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] or [`Error::MalformedBody`] when the
+    /// delivery cannot be signed as the sender would.
+    #[doc(hidden)]
+    fn sign_extra(
+        &self,
+        _outgoing: &Outgoing<'_>,
+        _headers: &mut http::HeaderMap,
+    ) -> Result<(), Error> {
+        Ok(())
+    }
+
+    /// Sets the tolerance; by default that of the scheme's timestamp.
+    #[doc(hidden)]
+    fn set_tolerance(&mut self, scheme: &mut Scheme, tolerance: Duration) {
+        if let Some(timestamp) = &mut scheme.timestamp {
+            timestamp.tolerance = tolerance;
+        }
+    }
+
+    /// Answers an unsigned GET challenge, where the sender has one.
+    #[doc(hidden)]
+    fn challenge(&self, _incoming: &Incoming<'_>) -> Option<Result<Reply, Error>> {
+        None
+    }
+
+    /// Whether verification reads the clock beyond the scheme's timestamp.
+    #[doc(hidden)]
+    fn reads_clock(&self) -> bool {
+        false
+    }
+}
+
+/// The keys of a verifier, by algorithm.
+#[derive(Clone)]
+pub(crate) enum KeySet {
+    Sha256(MacKeys<hmac::Hmac<sha2::Sha256>, 32>),
+    #[cfg(feature = "sha1")]
+    Sha1(MacKeys<hmac::Hmac<sha1::Sha1>, 20>),
+    #[cfg(feature = "sha512")]
+    Sha512(MacKeys<hmac::Hmac<sha2::Sha512>, 64>),
+    #[cfg(feature = "ed25519")]
+    Ed25519(crate::public_key::Ed25519Keys),
+    #[cfg(feature = "p256")]
+    P256(crate::public_key::P256Keys),
+}
+
+impl KeySet {
+    fn new(algorithm: Algorithm, key: &[u8]) -> Result<Self, Error> {
+        Ok(match algorithm {
+            Algorithm::HmacSha256 => KeySet::Sha256(MacKeys::new(key)?),
+            #[cfg(feature = "sha1")]
+            Algorithm::HmacSha1 => KeySet::Sha1(MacKeys::new(key)?),
+            #[cfg(feature = "sha512")]
+            Algorithm::HmacSha512 => KeySet::Sha512(MacKeys::new(key)?),
+            #[cfg(feature = "ed25519")]
+            Algorithm::Ed25519 => KeySet::Ed25519(crate::public_key::Ed25519Keys::new(key)?),
+            #[cfg(feature = "p256")]
+            Algorithm::EcdsaP256(format) => {
+                KeySet::P256(crate::public_key::P256Keys::new(key, format)?)
+            }
+        })
+    }
+
+    pub(crate) fn add_previous_raw(&mut self, key: &[u8]) -> Result<(), Error> {
+        self.add_previous(key)
+    }
+
+    fn add_previous(&mut self, key: &[u8]) -> Result<(), Error> {
+        match self {
+            KeySet::Sha256(keys) => keys.add_previous(key),
+            #[cfg(feature = "sha1")]
+            KeySet::Sha1(keys) => keys.add_previous(key),
+            #[cfg(feature = "sha512")]
+            KeySet::Sha512(keys) => keys.add_previous(key),
+            #[cfg(feature = "ed25519")]
+            KeySet::Ed25519(keys) => keys.add_previous(key),
+            #[cfg(feature = "p256")]
+            KeySet::P256(keys) => keys.add_previous(key),
+        }
+    }
+
+    fn count(&self) -> usize {
+        match self {
+            KeySet::Sha256(keys) => keys.count(),
+            #[cfg(feature = "sha1")]
+            KeySet::Sha1(keys) => keys.count(),
+            #[cfg(feature = "sha512")]
+            KeySet::Sha512(keys) => keys.count(),
+            #[cfg(feature = "ed25519")]
+            KeySet::Ed25519(keys) => keys.count(),
+            #[cfg(feature = "p256")]
+            KeySet::P256(keys) => keys.count(),
+        }
+    }
+}
+
+/// One algorithm's verification, generic so each tag size is its own
+/// fixed-size stack array.
+pub(crate) trait Primitive {
+    /// A decoded signature.
+    type Tag: Copy;
+    /// A placeholder tag, for the candidate array.
+    const EMPTY: Self::Tag;
+    /// Decodes one signature.
+    fn decode(input: &[u8], encoding: crate::scheme::Encoding) -> Result<Self::Tag, &'static str>;
+    /// Succeeds when any key accepts any tag over the parts.
+    fn verify(&self, parts: &[&[u8]], tags: &[Self::Tag]) -> Result<(), Error>;
+    /// The signature over the parts with the signing key, if there is one.
+    fn sign(&self, parts: &[&[u8]]) -> Result<Vec<u8>, Error>;
+}
+
+impl<M: hmac::Mac + hmac::digest::KeyInit + Clone, const N: usize> Primitive for MacKeys<M, N> {
+    type Tag = [u8; N];
+    const EMPTY: [u8; N] = [0; N];
+
+    #[inline]
+    fn decode(input: &[u8], encoding: crate::scheme::Encoding) -> Result<[u8; N], &'static str> {
+        encoding::decode_exact::<N>(input, encoding)
+    }
+
+    #[inline]
+    fn verify(&self, parts: &[&[u8]], tags: &[[u8; N]]) -> Result<(), Error> {
+        MacKeys::verify(self, parts, tags)
+    }
+
+    fn sign(&self, parts: &[&[u8]]) -> Result<Vec<u8>, Error> {
+        Ok(MacKeys::sign(self, parts).to_vec())
+    }
+}
+
+/// The decoded signatures of a multi-signature header, on the stack.
+///
+/// A candidate that does not decode is skipped when another decodes — the
+/// senders' libraries skip it too, and an unreadable entry cannot match —
+/// but when none decodes, the header is malformed and the first problem is
+/// reported.
+struct Candidates<T> {
+    tags: [T; MAX_SIGNATURES],
+    len: usize,
+    entries: usize,
+    problem: Option<&'static str>,
+}
+
+impl<T: Copy> Candidates<T> {
+    fn new(empty: T) -> Self {
+        Candidates {
+            tags: [empty; MAX_SIGNATURES],
+            len: 0,
+            entries: 0,
+            problem: None,
+        }
+    }
+
+    /// Counts one entry of the list, whatever its version.
+    fn count(&mut self) -> Result<(), &'static str> {
+        self.entries += 1;
+        if self.entries > MAX_SIGNATURES {
+            return Err("more than 32 signatures");
+        }
+        Ok(())
+    }
+
+    /// Counts a signature entry and keeps its decoded tag, or its problem.
+    fn push(&mut self, decoded: Result<T, &'static str>) -> Result<(), &'static str> {
+        self.count()?;
+        match decoded {
+            Ok(tag) => {
+                self.tags[self.len] = tag;
+                self.len += 1;
+            }
+            Err(problem) => {
+                self.problem.get_or_insert(problem);
+            }
+        }
+        Ok(())
+    }
+
+    /// The decoded tags, at least one.
+    fn tags(&self, missing: &'static str) -> Result<&[T], &'static str> {
+        match (self.len, self.problem) {
+            (0, Some(problem)) => Err(problem),
+            (0, None) => Err(missing),
+            (len, _) => Ok(&self.tags[..len]),
+        }
+    }
+}
+
+/// The problem texts of a list's timestamp key, named for the keys senders
+/// use.
+fn timestamp_key_problems(key: &str) -> [&'static str; 4] {
+    match key {
+        "t" => [
+            "missing the `t=` element",
+            "more than one `t=` element",
+            "`t` is not UNIX seconds (digits only)",
+            "`t` is not UNIX milliseconds (digits only)",
+        ],
+        "ts" => [
+            "missing the `ts=` element",
+            "more than one `ts=` element",
+            "`ts` is not UNIX seconds (digits only)",
+            "`ts` is not UNIX milliseconds (digits only)",
+        ],
+        _ => [
+            "missing the timestamp element",
+            "more than one timestamp element",
+            "the timestamp element is not UNIX seconds (digits only)",
+            "the timestamp element is not UNIX milliseconds (digits only)",
+        ],
+    }
+}
+
+fn no_signature_problem(syntax: &Syntax) -> &'static str {
+    match syntax {
+        Syntax::List { signature_key, .. } => match signature_key.as_str() {
+            "v1" => "no `v1=` signature",
+            "h1" => "no `h1=` signature",
+            "s" => "no `s=` signature",
+            _ => "no signature under the accepted key",
+        },
+        Syntax::Entries { version } => match version.as_str() {
+            "v1" => "no `v1,` signature",
+            "v1a" => "no `v1a,` signature",
+            _ => "no signature of the accepted version",
+        },
+        Syntax::Plain { .. } => "no signature",
+    }
+}
+
+fn separator_problem(separator: u8) -> &'static str {
+    match separator {
+        b'.' => "contains a `.`",
+        b':' => "contains a `:`",
+        b'|' => "contains a `|`",
+        _ => "contains the separator that follows it in the signed content",
+    }
+}
+
+fn trim(mut value: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = value {
+        value = rest;
+    }
+    while let [rest @ .., b' ' | b'\t'] = value {
+        value = rest;
+    }
+    value
+}
+
+/// The parsed signature header: the candidates and, for lists, the
+/// timestamp element.
+struct Parsed<'a, T> {
+    candidates: Candidates<T>,
+    timestamp: Option<&'a [u8]>,
+}
+
+fn parse_signature<'a, P: Primitive>(
+    scheme: &Scheme,
+    value: &'a [u8],
+) -> Result<Parsed<'a, P::Tag>, &'static str> {
+    let encoding = scheme.encoding;
+    let mut candidates = Candidates::new(P::EMPTY);
+    let mut timestamp = None;
+    match &scheme.signature.syntax {
+        Syntax::Plain {
+            prefix,
+            prefix_problem,
+        } => {
+            let rest = value
+                .strip_prefix(prefix.as_bytes())
+                .ok_or(*prefix_problem)?;
+            // One signature: a problem decoding it is the header's.
+            candidates.push(Ok(P::decode(rest, encoding)?))?;
+        }
+        Syntax::List {
+            separator,
+            trim: trimmed,
+            signature_key,
+            timestamp_key,
+        } => {
+            for element in value.split(|b| b == separator) {
+                let element = if *trimmed { trim(element) } else { element };
+                let (key, rest) = match element.iter().position(|&b| b == b'=') {
+                    Some(eq) => (&element[..eq], &element[eq + 1..]),
+                    None => (element, &b""[..]),
+                };
+                if timestamp_key.as_deref().map(str::as_bytes) == Some(key) {
+                    if timestamp.is_some() {
+                        let key = timestamp_key.as_deref().unwrap_or_default();
+                        return Err(timestamp_key_problems(key)[1]);
+                    }
+                    timestamp = Some(rest);
+                } else if key == signature_key.as_bytes() {
+                    candidates.push(P::decode(rest, encoding))?;
+                } else {
+                    candidates.count()?;
+                }
+            }
+            if let Some(key) = timestamp_key {
+                if timestamp.is_none() {
+                    return Err(timestamp_key_problems(key)[0]);
+                }
+            }
+        }
+        Syntax::Entries { version } => {
+            for entry in value.split(|&b| b == b' ').filter(|e| !e.is_empty()) {
+                match entry.iter().position(|&b| b == b',') {
+                    Some(comma) if &entry[..comma] == version.as_bytes() => {
+                        candidates.push(P::decode(&entry[comma + 1..], encoding))?;
+                    }
+                    _ => candidates.count()?,
+                }
+            }
+        }
+    }
+    Ok(Parsed {
+        candidates,
+        timestamp,
+    })
+}
+
+/// The signed timestamp in its unit: seconds or milliseconds since the
+/// epoch.
+#[derive(Clone, Copy)]
+struct Stamp {
+    value: i128,
+    millis: bool,
+}
+
+impl Stamp {
+    fn time(self) -> Option<SystemTime> {
+        if self.millis {
+            time::from_unix_millis(self.value)
+        } else {
+            time::from_unix_secs(self.value)
+        }
+    }
+}
+
+fn parse_stamp(text: &[u8], unit: Unit) -> Option<Stamp> {
+    match unit {
+        Unit::Seconds => time::parse_unix_secs(text).map(|value| Stamp {
+            value,
+            millis: false,
+        }),
+        Unit::Millis => time::parse_unix_secs(text).map(|value| Stamp {
+            value,
+            millis: true,
+        }),
+        Unit::Rfc3339 => std::str::from_utf8(text)
+            .ok()
+            .and_then(time::parse_rfc3339_millis)
+            .map(|value| Stamp {
+                value,
+                millis: true,
+            }),
+    }
+}
+
+fn header_stamp_problem(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Seconds => "expected UNIX seconds (digits only)",
+        Unit::Millis => "expected UNIX milliseconds (digits only)",
+        Unit::Rfc3339 => "expected an RFC 3339 date-time",
+    }
+}
+
+/// The body member timestamp (Linear's `webhookTimestamp`).
+fn body_stamp(body: &[u8], member: &'static str, unit: Unit) -> Result<Stamp, Error> {
+    let problems = body_member_problems(member);
+    match json::top_level(body, &[(member, Kind::U64)]) {
+        Ok([Value::U64(value)]) => Ok(Stamp {
+            value: i128::from(value),
+            millis: unit != Unit::Seconds,
+        }),
+        Ok(_) => Err(Error::MalformedBody(problems[0])),
+        Err(problem) => Err(problem.into_error(|problem| match problem {
+            Problem::Repeated(_) => problems[1],
+            _ => problems[2],
+        })),
+    }
+}
+
+fn body_member_problems(member: &str) -> [&'static str; 3] {
+    match member {
+        "webhookTimestamp" => [
+            "missing top-level `webhookTimestamp`",
+            "top-level `webhookTimestamp` appears more than once",
+            "top-level `webhookTimestamp` is not a non-negative integer of milliseconds",
+        ],
+        _ => [
+            "missing the top-level timestamp member",
+            "the top-level timestamp member appears more than once",
+            "the top-level timestamp member is not a non-negative integer",
+        ],
+    }
+}
+
+fn check_window(stamp: Stamp, now: SystemTime, ts: &crate::scheme::Timestamp) -> Result<(), Error> {
+    let result = if stamp.millis {
+        time::check_window_millis(stamp.value, now, ts.tolerance)
+    } else {
+        time::check_window_secs(stamp.value, now, ts.tolerance)
+    };
+    match result {
+        Err(Error::TimestampInFuture) if !ts.future => Ok(()),
+        other => other,
+    }
+}
+
+fn field<'a>(source: &Source, headers: &'a dyn Headers, signed: Option<&'a str>) -> Field<'a> {
+    match source {
+        Source::None => Field::Absent,
+        Source::Header(name) => match name.as_static() {
+            Some(name) => Field::Header(name),
+            None => Field::Value(headers::text(headers, name.as_str())),
+        },
+        Source::SignedHeader(_) => Field::Value(signed),
+        Source::Body(member) => Field::Body(member),
+    }
+}
+
+fn required<'a>(headers: &'a dyn Headers, name: &HeaderName) -> Result<&'a [u8], Error> {
+    headers::required(headers, name.as_str(), || name.clone())
+}
+
+fn malformed(name: &HeaderName, problem: &'static str) -> Error {
+    Error::MalformedHeader {
+        name: name.clone(),
+        problem,
+    }
+}
+
+/// The inputs read from the request besides the signature.
+#[derive(Default)]
+struct Inputs<'a> {
+    id: Option<&'a [u8]>,
+    id_text: Option<&'a str>,
+    timestamp: Option<&'a [u8]>,
+}
+
+/// Reads the signed id and the timestamp header, in that order.
+fn read_inputs<'a>(
+    scheme: &Scheme,
+    headers: &'a dyn Headers,
+    inputs: &mut Inputs<'a>,
+) -> Result<(), Error> {
+    if let Source::SignedHeader(name) = &scheme.id {
+        let id = required(headers, name)?;
+        // The id is followed in the content by a separator: an id holding
+        // it would make two requests sign the same bytes.
+        let position = scheme.content.iter().position(|part| *part == Part::Id);
+        if let Some(Part::Literal([separator])) = position.and_then(|at| scheme.content.get(at + 1))
+        {
+            if id.contains(separator) {
+                return Err(malformed(name, separator_problem(*separator)));
+            }
+        }
+        // Signed, but of no use unread: the id is what deduplication keys
+        // on, and `Delivery::id` is text.
+        inputs.id_text =
+            Some(std::str::from_utf8(id).map_err(|_| malformed(name, "is not UTF-8"))?);
+        inputs.id = Some(id);
+    }
+    if let Some(ts) = &scheme.timestamp {
+        if let TimestampSource::Header(name) = &ts.source {
+            inputs.timestamp = Some(required(headers, name)?);
+        }
+    }
+    Ok(())
+}
+
+/// The scheme whose header set the request uses: the fallback's when this
+/// one's signature header is absent and the fallback's is present.
+fn select<'s>(scheme: &'s Scheme, headers: &dyn Headers) -> &'s Scheme {
+    match &scheme.fallback {
+        Some(fallback)
+            if headers.lookup(scheme.signature.header().as_str()) == Lookup::Missing
+                && headers.lookup(fallback.signature.header().as_str()) != Lookup::Missing =>
+        {
+            fallback
+        }
+        _ => scheme,
+    }
+}
+
+fn needs(what: &'static str) -> Error {
+    Error::InvalidConfig(what)
+}
+
+/// Verifies `incoming` under `scheme` with one algorithm's keys.
+#[inline]
+fn run<'a, P: Primitive>(
+    keys: &P,
+    scheme: &Scheme,
+    name: &'static str,
+    incoming: &Incoming<'a>,
+    now: SystemTime,
+) -> Result<Delivery<'a>, Error> {
+    let headers = incoming.headers;
+    let body = incoming.body;
+    let signature_header = scheme.signature.header();
+    let mut inputs = Inputs::default();
+    if scheme.signature_last {
+        read_inputs(scheme, headers, &mut inputs)?;
+    }
+    let value = required(headers, signature_header)?;
+    let parsed = parse_signature::<P>(scheme, value).map_err(|p| malformed(signature_header, p))?;
+    if !scheme.signature_last {
+        read_inputs(scheme, headers, &mut inputs)?;
+    }
+    let mut stamp = None;
+    if let Some(ts) = &scheme.timestamp {
+        match &ts.source {
+            TimestampSource::Header(name) => {
+                let text = inputs.timestamp.unwrap_or_default();
+                stamp = Some(
+                    parse_stamp(text, ts.unit)
+                        .ok_or_else(|| malformed(name, header_stamp_problem(ts.unit)))?,
+                );
+            }
+            TimestampSource::InSignature => {
+                let text = parsed.timestamp.unwrap_or_default();
+                inputs.timestamp = parsed.timestamp;
+                let key = match &scheme.signature.syntax {
+                    Syntax::List {
+                        timestamp_key: Some(key),
+                        ..
+                    } => key.as_str(),
+                    _ => "",
+                };
+                let problem =
+                    timestamp_key_problems(key)[usize::from(ts.unit != Unit::Seconds) + 2];
+                stamp = Some(
+                    parse_stamp(text, ts.unit)
+                        .ok_or_else(|| malformed(signature_header, problem))?,
+                );
+            }
+            TimestampSource::Body(_) => {}
+        }
+    }
+    let tags = parsed
+        .candidates
+        .tags(no_signature_problem(&scheme.signature.syntax))
+        .map_err(|p| malformed(signature_header, p))?;
+
+    let mut parts: [&[u8]; MAX_PARTS] = [&[]; MAX_PARTS];
+    for (slot, part) in parts.iter_mut().zip(&scheme.content) {
+        *slot = match part {
+            Part::Body => body,
+            Part::Literal(bytes) => bytes,
+            Part::Header(name) => required(headers, name)?,
+            Part::Timestamp => inputs.timestamp.unwrap_or_default(),
+            Part::Id => inputs.id.unwrap_or_default(),
+            Part::Method => incoming
+                .method
+                .ok_or_else(|| needs("this scheme signs the request method: pass it with `Incoming::method`"))?
+                .as_bytes(),
+            Part::Url => incoming
+                .url
+                .ok_or_else(|| needs("this scheme signs the request URL: pass the public URL with `Incoming::url`"))?
+                .as_bytes(),
+            Part::Path => incoming
+                .path()
+                .ok_or_else(|| needs("this scheme signs the request path: pass the public URL with `Incoming::url`"))?
+                .as_bytes(),
+        };
+    }
+    keys.verify(&parts[..scheme.content.len()], tags)?;
+
+    if let Some(ts) = &scheme.timestamp {
+        if let TimestampSource::Body(member) = ts.source {
+            stamp = Some(body_stamp(body, member, ts.unit)?);
+        }
+        if let Some(stamp) = stamp {
+            check_window(stamp, now, ts)?;
+        }
+    }
+    let mut delivery = Delivery::new(name, body, headers)
+        .with_id(field(&scheme.id, headers, inputs.id_text))
+        .with_event(field(&scheme.event, headers, None))
+        .with_timestamp(stamp.and_then(Stamp::time));
+    if let Some(ping) = scheme.ping_event {
+        delivery = delivery.with_ping_event(ping);
+    }
+    Ok(delivery)
+}
+
+/// Verifies and signs the deliveries of one sender: a [`Scheme`], its keys,
+/// and the sender's quirks `S`. Every built-in provider is an alias of it
+/// (`github::GitHub` = `Verifier<github::Spec>`), and so its builder
+/// methods are written once, here.
+///
+/// Build it once and share it (it is `Clone`, `Send` and `Sync`): each
+/// secret's HMAC key schedule, or each public key's parsing, runs when it
+/// is built, not per request. `Debug` shows how many keys it holds, never
+/// the keys.
+#[derive(Clone)]
+pub struct Verifier<S: Sender> {
+    pub(crate) scheme: Scheme,
+    pub(crate) keys: KeySet,
+    pub(crate) spec: S,
+}
+
+impl<S: Sender + Default> Verifier<S> {
+    /// A verifier for deliveries signed with `secret` (for a public-key
+    /// scheme, the sender's public key), with the sender's default
+    /// tolerance.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when `secret` is empty or is not in the
+    /// form the sender issues it (a `whsec_` secret that is not base64, a
+    /// public key that does not parse).
+    pub fn new(secret: impl AsRef<[u8]>) -> Result<Self, Error> {
+        Self::build(S::scheme(), S::default(), secret.as_ref())
+    }
+}
+
+impl<S: Sender> Verifier<S> {
+    pub(crate) fn build(scheme: Scheme, spec: S, secret: &[u8]) -> Result<Self, Error> {
+        scheme.validate()?;
+        if scheme.content.len() > MAX_PARTS {
+            return Err(Error::InvalidConfig(
+                "the signed content has more than 16 parts",
+            ));
+        }
+        let keys =
+            encoding::key_bytes(secret, scheme.key, |key| KeySet::new(scheme.algorithm, key))?;
+        Ok(Verifier { scheme, keys, spec })
+    }
+
+    /// A verifier whose key is `key` itself, bypassing the scheme's key
+    /// format.
+    pub(crate) fn build_raw(scheme: Scheme, spec: S, key: &[u8]) -> Result<Self, Error> {
+        scheme.validate()?;
+        let keys = KeySet::new(scheme.algorithm, key)?;
+        Ok(Verifier { scheme, keys, spec })
+    }
+
+    /// Also accepts deliveries signed with `secret`, for rotating the
+    /// secret without downtime. Call it once per old secret; signing keeps
+    /// using the secret given to `new`.
+    ///
+    /// ```
+    /// let github = hooksig::github::GitHub::new("new")?.with_previous("old")?;
+    /// # let _ = github;
+    /// # Ok::<(), hooksig::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As `new`.
+    pub fn with_previous(mut self, secret: impl AsRef<[u8]>) -> Result<Self, Error> {
+        let keys = &mut self.keys;
+        encoding::key_bytes(secret.as_ref(), self.scheme.key, |key| {
+            keys.add_previous(key)
+        })?;
+        Ok(self)
+    }
+
+    /// How far the signed timestamp may be from the clock, in either
+    /// direction, inclusive. Defaults to the sender's own window (see the
+    /// provider's docs); no effect for a sender that signs no timestamp.
+    pub fn tolerance(mut self, tolerance: Duration) -> Self {
+        self.spec.set_tolerance(&mut self.scheme, tolerance);
+        self
+    }
+
+    /// The scheme this verifier runs.
+    pub fn scheme(&self) -> &Scheme {
+        &self.scheme
+    }
+
+    /// The signature of `parts` with the current key, encoded as on the
+    /// wire.
+    pub(crate) fn sign_parts(&self, parts: &[&[u8]]) -> Result<String, Error> {
+        let tag = match &self.keys {
+            KeySet::Sha256(keys) => Primitive::sign(keys, parts),
+            #[cfg(feature = "sha1")]
+            KeySet::Sha1(keys) => Primitive::sign(keys, parts),
+            #[cfg(feature = "sha512")]
+            KeySet::Sha512(keys) => Primitive::sign(keys, parts),
+            #[cfg(feature = "ed25519")]
+            KeySet::Ed25519(keys) => Primitive::sign(keys, parts),
+            #[cfg(feature = "p256")]
+            KeySet::P256(keys) => Primitive::sign(keys, parts),
+        }?;
+        Ok(encoding::encode(&tag, self.scheme.encoding))
+    }
+
+    /// The signature of `parts` as HMAC keys, for providers whose sign
+    /// helpers return a plain `String` (HMAC schemes never fail to sign).
+    pub(crate) fn sign_mac(&self, parts: &[&[u8]]) -> String {
+        self.sign_parts(parts)
+            .unwrap_or_else(|_| unreachable!("HMAC schemes always sign"))
+    }
+
+    #[inline]
+    fn verify_scheme<'a>(
+        &self,
+        scheme: &Scheme,
+        incoming: &Incoming<'a>,
+        now: SystemTime,
+    ) -> Result<Delivery<'a>, Error> {
+        match &self.keys {
+            KeySet::Sha256(keys) => run(keys, scheme, S::NAME, incoming, now),
+            #[cfg(feature = "sha1")]
+            KeySet::Sha1(keys) => run(keys, scheme, S::NAME, incoming, now),
+            #[cfg(feature = "sha512")]
+            KeySet::Sha512(keys) => run(keys, scheme, S::NAME, incoming, now),
+            #[cfg(feature = "ed25519")]
+            KeySet::Ed25519(keys) => run(keys, scheme, S::NAME, incoming, now),
+            #[cfg(feature = "p256")]
+            KeySet::P256(keys) => run(keys, scheme, S::NAME, incoming, now),
+        }
+    }
+}
+
+impl<S: Sender> fmt::Debug for Verifier<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = f.debug_struct(S::TYPE_NAME);
+        out.field(
+            if self.scheme.algorithm.is_mac() {
+                "secrets"
+            } else {
+                "keys"
+            },
+            &self.keys.count(),
+        );
+        if let Some(ts) = &self.scheme.timestamp {
+            out.field("tolerance", &ts.tolerance);
+        }
+        out.finish_non_exhaustive()
+    }
+}
+
+impl<S: Sender + fmt::Debug> crate::Provider for Verifier<S> {
+    fn name(&self) -> &'static str {
+        S::NAME
+    }
+
+    fn verify_incoming<'a>(
+        &self,
+        incoming: &Incoming<'a>,
+        now: SystemTime,
+    ) -> Result<Delivery<'a>, Error> {
+        let scheme = select(&self.scheme, incoming.headers);
+        let delivery = self.verify_scheme(scheme, incoming, now)?;
+        self.spec.finish(delivery, incoming, now)
+    }
+
+    fn reads_clock(&self) -> bool {
+        self.scheme.timestamp.is_some() || self.spec.reads_clock()
+    }
+
+    fn challenge(&self, incoming: &Incoming<'_>) -> Option<Result<Reply, Error>> {
+        match &self.scheme.challenge {
+            Some(challenge) => answer_challenge(challenge, incoming),
+            None => self.spec.challenge(incoming),
+        }
+    }
+
+    fn sign_headers(&self, outgoing: &Outgoing<'_>) -> Result<http::HeaderMap, Error> {
+        let scheme = &self.scheme;
+        let mut headers = http::HeaderMap::new();
+        let mut timestamp_text = String::new();
+        if let Some(ts) = &scheme.timestamp {
+            match ts.source {
+                TimestampSource::Body(member) => {
+                    body_stamp(outgoing.body, member, ts.unit)?;
+                }
+                _ => {
+                    let at = outgoing.time();
+                    timestamp_text = match ts.unit {
+                        Unit::Seconds => time::signing_secs(at)?.to_string(),
+                        Unit::Millis => time::signing_millis(at)?.to_string(),
+                        Unit::Rfc3339 => time::format_rfc3339_millis(at)?,
+                    };
+                }
+            }
+        }
+        let id = match &scheme.id {
+            Source::SignedHeader(_) => Some(signed_id(scheme, outgoing.id)?),
+            _ => None,
+        };
+        let mut parts: Vec<&[u8]> = Vec::with_capacity(scheme.content.len());
+        for part in &scheme.content {
+            parts.push(match part {
+                Part::Body => outgoing.body,
+                Part::Literal(bytes) => bytes,
+                Part::Header(name) => {
+                    outgoing
+                        .header_value(name.as_str())
+                        .ok_or(Error::InvalidConfig(
+                            "the scheme signs a header: set it with `Outgoing::header`",
+                        ))?
+                }
+                Part::Timestamp => timestamp_text.as_bytes(),
+                Part::Id => id.unwrap_or_default().as_bytes(),
+                Part::Method => outgoing
+                    .method
+                    .ok_or(Error::InvalidConfig(
+                        "the scheme signs the method: set `Outgoing::method`",
+                    ))?
+                    .as_bytes(),
+                Part::Url => outgoing
+                    .url
+                    .ok_or(Error::InvalidConfig(
+                        "the scheme signs the URL: set `Outgoing::url`",
+                    ))?
+                    .as_bytes(),
+                Part::Path => Incoming::new(&[] as &[(&str, &str); 0], b"")
+                    .url(outgoing.url.ok_or(Error::InvalidConfig(
+                        "the scheme signs the path: set `Outgoing::url`",
+                    ))?)
+                    .path()
+                    .unwrap_or("/")
+                    .as_bytes(),
+            });
+        }
+        let signature = self.sign_parts(&parts)?;
+        let value = match &scheme.signature.syntax {
+            Syntax::Plain { prefix, .. } => format!("{prefix}{signature}"),
+            Syntax::List {
+                separator,
+                signature_key,
+                timestamp_key,
+                ..
+            } => match timestamp_key {
+                Some(key) => format!(
+                    "{key}={timestamp_text}{}{signature_key}={signature}",
+                    char::from(*separator)
+                ),
+                None => format!("{signature_key}={signature}"),
+            },
+            Syntax::Entries { version } => format!("{version},{signature}"),
+        };
+        if let Source::SignedHeader(name) = &scheme.id {
+            provider::insert(&mut headers, name.as_str(), id.unwrap_or_default())?;
+        }
+        if let Some(ts) = &scheme.timestamp {
+            if let TimestampSource::Header(name) = &ts.source {
+                provider::insert(&mut headers, name.as_str(), &timestamp_text)?;
+            }
+        }
+        provider::insert(&mut headers, scheme.signature.header().as_str(), &value)?;
+        for (source, value) in [(&scheme.id, outgoing.id), (&scheme.event, outgoing.event)] {
+            if let (Source::Header(name), Some(value)) = (source, value) {
+                provider::insert(&mut headers, name.as_str(), value)?;
+            }
+        }
+        for (name, value) in outgoing.headers {
+            if !headers.contains_key(*name) {
+                provider::insert(&mut headers, name, value)?;
+            }
+        }
+        self.spec.sign_extra(outgoing, &mut headers)?;
+        Ok(headers)
+    }
+}
+
+/// The outgoing id of a scheme that signs it, checked as the receiver will
+/// read it.
+fn signed_id<'a>(scheme: &Scheme, id: Option<&'a str>) -> Result<&'a str, Error> {
+    let id = id.ok_or(Error::InvalidConfig(
+        "the scheme signs a message id: set `Outgoing::id`",
+    ))?;
+    let position = scheme.content.iter().position(|part| *part == Part::Id);
+    let separator = match position.and_then(|at| scheme.content.get(at + 1)) {
+        Some(Part::Literal([separator])) => Some(*separator),
+        _ => None,
+    };
+    if id.is_empty() || separator.is_some_and(|s| id.as_bytes().contains(&s)) {
+        return Err(Error::InvalidConfig(
+            "a signed id must be non-empty and not contain the separator that follows it",
+        ));
+    }
+    if id.starts_with([' ', '\t']) || id.ends_with([' ', '\t']) {
+        return Err(Error::InvalidConfig(
+            "a signed id must not start or end with whitespace",
+        ));
+    }
+    Ok(id)
+}
+
+/// Decodes a query component: `+` is a space, `%XX` a byte.
+fn query_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes.get(at + 1..at + 3)?;
+                let mut byte = [0u8];
+                hex::decode_to_slice(hex, &mut byte).ok()?;
+                out.push(byte[0]);
+                at += 2;
+            }
+            b => out.push(b),
+        }
+        at += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Answers `challenge` for `incoming` when it is a GET carrying its
+/// parameter.
+pub(crate) fn answer_challenge(
+    challenge: &crate::scheme::Challenge,
+    incoming: &Incoming<'_>,
+) -> Option<Result<Reply, Error>> {
+    if !incoming.method?.eq_ignore_ascii_case("GET") {
+        return None;
+    }
+    let query = incoming.query()?;
+    let get = |wanted: &str| -> Option<Result<String, Error>> {
+        let mut found = None;
+        for pair in query.split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            if query_decode(key).as_deref() == Some(wanted) {
+                if found.is_some() {
+                    return Some(Err(Error::MalformedChallenge));
+                }
+                found = Some(query_decode(value).ok_or(Error::MalformedChallenge));
+            }
+        }
+        found
+    };
+    let value = match get(&challenge.param)? {
+        Ok(value) => value,
+        Err(err) => return Some(Err(err)),
+    };
+    for (param, expected) in &challenge.checks {
+        let given = match get(param) {
+            Some(Ok(given)) => given,
+            Some(Err(err)) => return Some(Err(err)),
+            None => String::new(),
+        };
+        if !crate::key::secrets_equal(given.as_bytes(), expected.as_bytes()) {
+            return Some(Err(Error::SignatureMismatch));
+        }
+    }
+    if !crate::delivery::echoable(&value) {
+        return Some(Err(Error::MalformedChallenge));
+    }
+    Some(Ok(Reply::new(
+        http::StatusCode::OK,
+        Some("text/plain"),
+        value.into_bytes(),
+    )
+    .header("x-content-type-options", "nosniff")))
+}

@@ -1,0 +1,846 @@
+//! A webhook signature scheme as a value: which headers carry the
+//! signature and in what syntax, how it is encoded, which MAC or signature
+//! algorithm made it, which bytes it covers, where the signed timestamp is,
+//! how the secret becomes the key, and where the delivery id and event come
+//! from.
+//!
+//! Every built-in provider is a [`Scheme`] plus only the code that is truly
+//! its own, run by one engine ([`Verifier`](crate::engine::Verifier)). A
+//! sender that is not built in is written as a scheme and handed to
+//! [`Generic::from_scheme`](crate::generic::Generic::from_scheme). Calendly,
+//! for example, signs `{t}.{body}` and sends
+//! `Calendly-Webhook-Signature: t=<UNIX seconds>,v1=<hex>`:
+//!
+//! ```
+//! use std::time::{Duration, UNIX_EPOCH};
+//! use hooksig::generic::Generic;
+//! use hooksig::scheme::{Encoding, Part, Scheme, Signature, Timestamp};
+//! use hooksig::{Outgoing, Provider};
+//!
+//! let calendly = Scheme::hmac_sha256()
+//!     .signature(Signature::list("Calendly-Webhook-Signature", ',', "v1")?.timestamp_key("t"))
+//!     .encoding(Encoding::HexLower)
+//!     .content([Part::Timestamp, Part::literal("."), Part::Body])
+//!     .timestamp(Timestamp::in_signature().tolerance(Duration::from_secs(180)));
+//! let verifier = Generic::from_scheme(calendly, "signing-key")?;
+//!
+//! // Sign as Calendly would, then verify.
+//! let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+//! let body = br#"{"event":"invitee.created"}"#;
+//! let headers = verifier.sign_headers(&Outgoing::new(body).at(at))?;
+//! let delivery = verifier.verify_at(&headers, body, at + Duration::from_secs(60))?;
+//! assert_eq!(delivery.timestamp(), Some(at));
+//! # Ok::<(), hooksig::Error>(())
+//! ```
+//!
+//! Everything a scheme says is checked when it is built into a verifier
+//! ([`Generic::from_scheme`](crate::generic::Generic::from_scheme)): a part
+//! that names a timestamp the scheme does not have, or an encoding that
+//! cannot carry the algorithm's output, is an
+//! [`Error::InvalidConfig`](crate::Error::InvalidConfig), never a surprise
+//! at request time.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::error::HeaderName;
+use crate::Error;
+
+/// The MAC or signature algorithm a scheme uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Algorithm {
+    /// HMAC-SHA256, with a 32-byte tag. The default.
+    #[default]
+    HmacSha256,
+    /// HMAC-SHA1, with a 20-byte tag. Feature `sha1`.
+    ///
+    /// SHA-1 is accepted only where the sender offers nothing stronger
+    /// (Twilio, Intercom, Vercel). HMAC-SHA1 is not broken as a MAC the way
+    /// SHA-1 is as a hash, but hooksig never uses it as a fallback for a
+    /// sender that also signs with SHA-256: GitHub's legacy
+    /// `X-Hub-Signature` stays refused.
+    #[cfg(feature = "sha1")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sha1")))]
+    HmacSha1,
+    /// HMAC-SHA512, with a 64-byte tag. Feature `sha512`.
+    #[cfg(feature = "sha512")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sha512")))]
+    HmacSha512,
+    /// Ed25519 signatures (64 bytes), verified with a public key. Feature
+    /// `ed25519`.
+    #[cfg(feature = "ed25519")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ed25519")))]
+    Ed25519,
+    /// ECDSA over P-256 with SHA-256, verified with a public key; the
+    /// signature is DER or the raw 64-byte `r ‖ s`. Feature `p256`.
+    #[cfg(feature = "p256")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "p256")))]
+    EcdsaP256(EcdsaFormat),
+}
+
+/// How an ECDSA signature is laid out once decoded.
+#[cfg(feature = "p256")]
+#[cfg_attr(docsrs, doc(cfg(feature = "p256")))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EcdsaFormat {
+    /// ASN.1 DER `SEQUENCE { r INTEGER, s INTEGER }` (SendGrid).
+    Der,
+    /// The fixed 64 bytes `r ‖ s`.
+    Fixed,
+}
+
+impl Algorithm {
+    /// The length of a decoded tag or signature in bytes (the longest for
+    /// DER, which varies).
+    pub(crate) fn tag_len(self) -> usize {
+        match self {
+            Algorithm::HmacSha256 => 32,
+            #[cfg(feature = "sha1")]
+            Algorithm::HmacSha1 => 20,
+            #[cfg(feature = "sha512")]
+            Algorithm::HmacSha512 => 64,
+            #[cfg(feature = "ed25519")]
+            Algorithm::Ed25519 => 64,
+            #[cfg(feature = "p256")]
+            Algorithm::EcdsaP256(EcdsaFormat::Fixed) => 64,
+            #[cfg(feature = "p256")]
+            Algorithm::EcdsaP256(EcdsaFormat::Der) => 72,
+        }
+    }
+
+    /// Whether the algorithm is a MAC (one shared secret signs and
+    /// verifies) rather than a public-key signature.
+    pub(crate) fn is_mac(self) -> bool {
+        match self {
+            Algorithm::HmacSha256 => true,
+            #[cfg(feature = "sha1")]
+            Algorithm::HmacSha1 => true,
+            #[cfg(feature = "sha512")]
+            Algorithm::HmacSha512 => true,
+            #[cfg(feature = "ed25519")]
+            Algorithm::Ed25519 => false,
+            #[cfg(feature = "p256")]
+            Algorithm::EcdsaP256(_) => false,
+        }
+    }
+}
+
+/// How the signature is written on the wire, after any prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Encoding {
+    /// Hex digits of either case (both spell the same bytes). The default
+    /// of [`Generic`](crate::generic::Generic), which has no one sender to
+    /// follow.
+    #[default]
+    Hex,
+    /// Lowercase hex digits only, as GitHub, Stripe and most senders emit.
+    HexLower,
+    /// Standard, padded, canonical base64.
+    Base64,
+    /// URL-safe base64 without padding (RFC 4648 §5), canonical.
+    Base64UrlNoPad,
+}
+
+/// How the configured secret becomes the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum KeyFormat {
+    /// The secret's bytes as typed. The default.
+    #[default]
+    AsTyped,
+    /// The secret is base64 (standard alphabet, padding optional); the
+    /// decoded bytes are the key.
+    Base64,
+    /// The secret is hex; the decoded bytes are the key.
+    Hex,
+    /// `whsec_` and base64 (the prefix optional), as Standard Webhooks and
+    /// Svix show secrets; decoded as their libraries decode it.
+    Whsec,
+}
+
+/// A signed timestamp's unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Unit {
+    /// Whole UNIX seconds, 1 to 20 ASCII digits. The default.
+    #[default]
+    Seconds,
+    /// Whole UNIX milliseconds, 1 to 20 ASCII digits (or a JSON integer
+    /// when the timestamp is a body member).
+    Millis,
+    /// An RFC 3339 date-time (`2026-12-01T21:28:10.123Z`), with a `Z` or a
+    /// numeric offset; fractions beyond milliseconds are truncated.
+    Rfc3339,
+}
+
+/// Where a scheme's signed timestamp lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TimestampSource {
+    /// The value of this header.
+    Header(HeaderName),
+    /// The timestamp element of the signature list (Stripe's `t`).
+    InSignature,
+    /// A top-level member of the signed JSON body (Linear's
+    /// `webhookTimestamp`); milliseconds are a JSON integer.
+    Body(&'static str),
+}
+
+/// The signed timestamp of a scheme and its replay window.
+///
+/// The window is checked only after the signature matched, so a forged
+/// request never learns anything from the clock. It is inclusive at both
+/// ends, and by default a timestamp too far in the future is refused as
+/// well as one too old: an unbounded future lets a captured delivery be
+/// replayed later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub struct Timestamp {
+    pub(crate) source: TimestampSource,
+    pub(crate) unit: Unit,
+    pub(crate) tolerance: Duration,
+    pub(crate) future: bool,
+}
+
+/// The tolerance a [`Timestamp`] starts with: 5 minutes.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
+
+impl Timestamp {
+    fn at(source: TimestampSource) -> Self {
+        Timestamp {
+            source,
+            unit: Unit::Seconds,
+            tolerance: DEFAULT_TOLERANCE,
+            future: true,
+        }
+    }
+
+    /// The timestamp is the value of the header `name` (Slack's
+    /// `X-Slack-Request-Timestamp`). It is required.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when `name` is not a valid HTTP field name.
+    pub fn header(name: &str) -> Result<Self, Error> {
+        Ok(Self::at(TimestampSource::Header(header_name(name)?)))
+    }
+
+    /// [`Timestamp::header`] for a built-in, lowercase header name.
+    pub(crate) fn header_static(name: &'static str) -> Self {
+        Self::at(TimestampSource::Header(HeaderName::from_static(name)))
+    }
+
+    /// The timestamp is the timestamp element of the signature list
+    /// ([`Signature::timestamp_key`]: Stripe's `t`, Paddle's `ts`).
+    pub fn in_signature() -> Self {
+        Self::at(TimestampSource::InSignature)
+    }
+
+    /// The timestamp is the top-level member `name` of the signed JSON
+    /// body (Linear's `webhookTimestamp`): a JSON integer for
+    /// [`Unit::Seconds`] and [`Unit::Millis`], a string for
+    /// [`Unit::Rfc3339`].
+    pub fn body_member(name: &'static str) -> Self {
+        Self::at(TimestampSource::Body(name))
+    }
+
+    /// The unit. Defaults to [`Unit::Seconds`].
+    pub fn unit(mut self, unit: Unit) -> Self {
+        self.unit = unit;
+        self
+    }
+
+    /// How far the timestamp may be from the clock, inclusive. Defaults to
+    /// 5 minutes ([`DEFAULT_TOLERANCE`]). Seconds are compared in whole
+    /// seconds, milliseconds and RFC 3339 times in whole milliseconds.
+    pub fn tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// Accepts timestamps any distance in the future, bounding only their
+    /// age, as some senders' own libraries do. Defaults to refusing a
+    /// timestamp more than the tolerance ahead of the clock.
+    pub fn allow_future(mut self) -> Self {
+        self.future = false;
+        self
+    }
+}
+
+/// The syntax of a signature header's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Syntax {
+    /// `prefix` then the encoded signature (`sha256=<hex>`, `v0=<hex>`,
+    /// or just `<base64>`).
+    Plain {
+        prefix: String,
+        /// The error problem for a missing prefix.
+        prefix_problem: &'static str,
+    },
+    /// `key=value` elements split by `separator` (`t=…,v1=…`,
+    /// `ts=…;h1=…`), any element under `signature_key` may match.
+    List {
+        separator: u8,
+        trim: bool,
+        signature_key: String,
+        timestamp_key: Option<String>,
+    },
+    /// Space-separated `version,<signature>` entries (`v1,<b64> v1,<b64>`).
+    Entries { version: String },
+}
+
+/// Where a scheme's signature is and how its header value reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub struct Signature {
+    pub(crate) header: HeaderName,
+    pub(crate) syntax: Syntax,
+}
+
+fn header_name(name: &str) -> Result<HeaderName, Error> {
+    http::HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::InvalidConfig("header name is not a valid HTTP field name"))?;
+    Ok(HeaderName::shared(name))
+}
+
+fn visible(text: &str, what: &'static str) -> Result<(), Error> {
+    if text.bytes().all(|b| b.is_ascii_graphic()) {
+        Ok(())
+    } else {
+        Err(Error::InvalidConfig(what))
+    }
+}
+
+/// The error problem for a missing prefix: built-in prefixes are named.
+pub(crate) fn prefix_problem(prefix: &str) -> &'static str {
+    match prefix {
+        "sha256=" => "expected the `sha256=` prefix",
+        "sha1=" => "expected the `sha1=` prefix",
+        "sha512=" => "expected the `sha512=` prefix",
+        "v0=" => "expected the `v0=` prefix",
+        "v1=" => "expected the `v1=` prefix",
+        _ => "expected the configured prefix",
+    }
+}
+
+impl Signature {
+    /// The whole value of header `name` is `prefix` (possibly empty) and
+    /// the encoded signature: `X-Hub-Signature-256: sha256=<hex>`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when `name` is not a valid HTTP field name
+    /// or `prefix` has characters other than visible ASCII.
+    pub fn plain(name: &str, prefix: &str) -> Result<Self, Error> {
+        visible(prefix, "prefix must be visible ASCII")?;
+        Ok(Signature {
+            header: header_name(name)?,
+            syntax: Syntax::Plain {
+                prefix: prefix.to_owned(),
+                prefix_problem: prefix_problem(prefix),
+            },
+        })
+    }
+
+    /// [`Signature::plain`] for a built-in header name and prefix.
+    pub(crate) fn plain_static(name: &'static str, prefix: &str) -> Self {
+        Signature {
+            header: HeaderName::from_static(name),
+            syntax: Syntax::Plain {
+                prefix: prefix.to_owned(),
+                prefix_problem: prefix_problem(prefix),
+            },
+        }
+    }
+
+    /// The value of header `name` is a list of `key=value` elements split
+    /// by `separator` (`,` for Stripe, `;` for Paddle), and the signatures
+    /// are the elements under `signature_key` (`v1`, `h1`). The delivery is
+    /// accepted when **any** of them matches; other keys are ignored. An
+    /// element that does not decode is skipped when another decodes; with
+    /// none decodable the header is malformed. At most 32 elements besides
+    /// the timestamp are read; a longer header is malformed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when `name` is not a valid HTTP field name,
+    /// `separator` is not visible ASCII or is `=`, or `signature_key` is
+    /// empty or holds the separator, `=` or characters other than visible
+    /// ASCII.
+    pub fn list(name: &str, separator: char, signature_key: &str) -> Result<Self, Error> {
+        let separator = list_separator(separator)?;
+        list_key(signature_key, separator)?;
+        Ok(Signature {
+            header: header_name(name)?,
+            syntax: Syntax::List {
+                separator,
+                trim: false,
+                signature_key: signature_key.to_owned(),
+                timestamp_key: None,
+            },
+        })
+    }
+
+    /// The element of a [`Signature::list`] under `key` (Stripe's `t`) is
+    /// the signed timestamp; it must appear exactly once. Use it with
+    /// [`Timestamp::in_signature`]. Ignored by other syntaxes.
+    ///
+    /// # Panics
+    ///
+    /// Never; an invalid key is reported when the scheme is built into a
+    /// verifier.
+    pub fn timestamp_key(mut self, key: &str) -> Self {
+        if let Syntax::List { timestamp_key, .. } = &mut self.syntax {
+            *timestamp_key = Some(key.to_owned());
+        }
+        self
+    }
+
+    /// Trims spaces and tabs around the elements of a [`Signature::list`]
+    /// (WorkOS writes `t=…, v1=…`). Defaults to untrimmed, as Stripe's
+    /// libraries read. Ignored by other syntaxes.
+    pub fn trim(mut self) -> Self {
+        if let Syntax::List { trim, .. } = &mut self.syntax {
+            *trim = true;
+        }
+        self
+    }
+
+    /// The value of header `name` is space-separated `version,<signature>`
+    /// entries, as Standard Webhooks' `webhook-signature: v1,<base64>`;
+    /// entries of other versions are ignored, any entry of `version` may
+    /// match, and at most 32 entries are read.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when `name` is not a valid HTTP field name
+    /// or `version` is empty or holds a `,`, a space or characters other
+    /// than visible ASCII.
+    pub fn entries(name: &str, version: &str) -> Result<Self, Error> {
+        if version.is_empty() || version.contains(',') {
+            return Err(Error::InvalidConfig(
+                "an entry version must be non-empty and hold no `,`",
+            ));
+        }
+        visible(version, "an entry version must be visible ASCII")?;
+        Ok(Signature {
+            header: header_name(name)?,
+            syntax: Syntax::Entries {
+                version: version.to_owned(),
+            },
+        })
+    }
+
+    /// The header carrying the signature.
+    pub(crate) fn header(&self) -> &HeaderName {
+        &self.header
+    }
+}
+
+fn list_separator(separator: char) -> Result<u8, Error> {
+    match u8::try_from(separator) {
+        Ok(b) if b.is_ascii_graphic() && b != b'=' => Ok(b),
+        _ => Err(Error::InvalidConfig(
+            "a list separator must be visible ASCII other than `=`",
+        )),
+    }
+}
+
+fn list_key(key: &str, separator: u8) -> Result<(), Error> {
+    if key.is_empty() || key.bytes().any(|b| b == separator || b == b'=') {
+        return Err(Error::InvalidConfig(
+            "a list key must be non-empty and hold neither the separator nor `=`",
+        ));
+    }
+    visible(key, "a list key must be visible ASCII")
+}
+
+/// One piece of the signed content. The MAC is computed over the pieces in
+/// order, fed one by one: the content is never assembled in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Part {
+    /// The raw request body, as received.
+    Body,
+    /// Fixed bytes (`.`, `:`, `v0:`).
+    Literal(&'static [u8]),
+    /// The value of a request header, trimmed; required.
+    Header(HeaderName),
+    /// The signed timestamp, exactly as the sender wrote it.
+    Timestamp,
+    /// The delivery id, exactly as the sender wrote it (a signed id, see
+    /// [`Id::signed_header`]).
+    Id,
+    /// The request method (`POST`).
+    Method,
+    /// The public URL the sender addressed: scheme, host, path and query
+    /// ([`Incoming::url`](crate::Incoming::url)).
+    Url,
+    /// The path and query of the public URL.
+    Path,
+}
+
+impl Part {
+    /// Fixed text, for separators such as `"."`.
+    pub const fn literal(text: &'static str) -> Part {
+        Part::Literal(text.as_bytes())
+    }
+
+    /// The value of the request header `name`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when `name` is not a valid HTTP field name.
+    pub fn header(name: &str) -> Result<Part, Error> {
+        Ok(Part::Header(header_name(name)?))
+    }
+}
+
+/// Where a delivery's id or event name comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) enum Source {
+    /// The scheme has none.
+    #[default]
+    None,
+    /// An unsigned header, read when asked for.
+    Header(HeaderName),
+    /// A signed header: required, and covered by the signature
+    /// ([`Part::Id`]).
+    SignedHeader(HeaderName),
+    /// A top-level string member of the signed JSON body, read when asked
+    /// for.
+    Body(&'static str),
+}
+
+/// Where a delivery's id (the key of duplicate suppression) or its event
+/// name comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub struct Id(pub(crate) Source);
+
+impl Id {
+    /// The value of the header `name`, which the signature does **not**
+    /// cover (GitHub's `X-GitHub-Delivery`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when `name` is not a valid HTTP field name.
+    pub fn header(name: &str) -> Result<Self, Error> {
+        Ok(Id(Source::Header(header_name(name)?)))
+    }
+
+    /// [`Id::header`] for a built-in, lowercase header name.
+    pub(crate) fn header_static(name: &'static str) -> Self {
+        Id(Source::Header(HeaderName::from_static(name)))
+    }
+
+    /// [`Id::signed_header`] for a built-in, lowercase header name.
+    pub(crate) fn signed_header_static(name: &'static str) -> Self {
+        Id(Source::SignedHeader(HeaderName::from_static(name)))
+    }
+
+    /// The value of the header `name`, which is required and signed
+    /// ([`Part::Id`] in the content): Standard Webhooks' `webhook-id`. Only
+    /// for the delivery id.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when `name` is not a valid HTTP field name.
+    pub fn signed_header(name: &str) -> Result<Self, Error> {
+        Ok(Id(Source::SignedHeader(header_name(name)?)))
+    }
+
+    /// A top-level string member of the signed JSON body (Stripe's `id`),
+    /// read when asked for.
+    pub fn body_member(name: &'static str) -> Self {
+        Id(Source::Body(name))
+    }
+}
+
+/// An unsigned GET challenge a sender makes before it delivers: the
+/// receiver proves it controls the URL by echoing a query parameter (Meta's
+/// `hub.challenge`, Dropbox's `challenge`). Answered by
+/// [`Provider::challenge`](crate::Provider::challenge) as `200 text/plain`
+/// with `X-Content-Type-Options: nosniff`, only when every expected
+/// parameter matches (compared in constant time) and the value is a plain
+/// token; nothing is ever echoed for a scheme without one.
+///
+/// ```
+/// use hooksig::scheme::Challenge;
+/// // Meta: GET ?hub.mode=subscribe&hub.verify_token=<yours>&hub.challenge=<n>
+/// let meta = Challenge::query("hub.challenge")
+///     .expect("hub.mode", "subscribe")
+///     .expect("hub.verify_token", "my-verify-token");
+/// # let _ = meta;
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+#[must_use]
+pub struct Challenge {
+    pub(crate) param: String,
+    pub(crate) checks: Vec<(String, String)>,
+}
+
+impl Challenge {
+    /// Echo the query parameter `param` of a GET request.
+    pub fn query(param: &str) -> Self {
+        Challenge {
+            param: param.to_owned(),
+            checks: Vec::new(),
+        }
+    }
+
+    /// Answer only when the query parameter `param` equals `value` (a
+    /// verify token is compared in constant time; a mismatch is a 401).
+    pub fn expect(mut self, param: &str, value: &str) -> Self {
+        self.checks.push((param.to_owned(), value.to_owned()));
+        self
+    }
+}
+
+impl fmt::Debug for Challenge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The expected values may be a verify token: name the parameters
+        // only.
+        let params: Vec<&str> = self
+            .checks
+            .iter()
+            .map(|(param, _)| param.as_str())
+            .collect();
+        f.debug_struct("Challenge")
+            .field("param", &self.param)
+            .field("expects", &params)
+            .finish()
+    }
+}
+
+/// A webhook signature scheme: everything the engine needs to verify and
+/// sign one sender's deliveries. See the [module docs](self).
+#[derive(Clone, PartialEq, Eq)]
+#[must_use]
+pub struct Scheme {
+    pub(crate) algorithm: Algorithm,
+    pub(crate) signature: Signature,
+    pub(crate) encoding: Encoding,
+    pub(crate) content: Vec<Part>,
+    pub(crate) timestamp: Option<Timestamp>,
+    pub(crate) key: KeyFormat,
+    pub(crate) id: Source,
+    pub(crate) event: Source,
+    /// Read the content's headers (id, timestamp) before the signature
+    /// header, so the first missing one is reported in the sender's order.
+    pub(crate) signature_last: bool,
+    /// The event that marks the sender's connectivity check.
+    pub(crate) ping_event: Option<&'static str>,
+    /// Another set of header names the sender may use instead (Svix's
+    /// `svix-*` for `webhook-*`): chosen when this scheme's signature
+    /// header is absent and the other's is present, never mixed.
+    pub(crate) fallback: Option<Box<Scheme>>,
+    /// The unsigned GET challenge the sender makes, if any.
+    pub(crate) challenge: Option<Challenge>,
+}
+
+impl Scheme {
+    /// An HMAC-SHA256 scheme over the raw body with the header
+    /// `X-Signature-256: sha256=<hex>`, the secret as typed, no timestamp,
+    /// id or event. Change what differs with the setters.
+    pub fn hmac_sha256() -> Self {
+        Self::new(Algorithm::HmacSha256)
+    }
+
+    /// A scheme of `algorithm`, otherwise as [`Scheme::hmac_sha256`].
+    pub fn new(algorithm: Algorithm) -> Self {
+        Scheme {
+            algorithm,
+            signature: Signature::plain_static("x-signature-256", "sha256="),
+            encoding: Encoding::Hex,
+            content: vec![Part::Body],
+            timestamp: None,
+            key: KeyFormat::AsTyped,
+            id: Source::None,
+            event: Source::None,
+            signature_last: false,
+            ping_event: None,
+            fallback: None,
+            challenge: None,
+        }
+    }
+
+    /// Where the signature is. Defaults to `X-Signature-256: sha256=<…>`.
+    pub fn signature(mut self, signature: Signature) -> Self {
+        self.signature = signature;
+        self
+    }
+
+    /// How the signature is encoded. Defaults to [`Encoding::Hex`].
+    pub fn encoding(mut self, encoding: Encoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
+    /// The signed content, in order. Defaults to `[Part::Body]`.
+    pub fn content(mut self, parts: impl IntoIterator<Item = Part>) -> Self {
+        self.content = parts.into_iter().collect();
+        self
+    }
+
+    /// The signed timestamp and its window. Defaults to none.
+    pub fn timestamp(mut self, timestamp: Timestamp) -> Self {
+        self.timestamp = Some(timestamp);
+        self
+    }
+
+    /// How the secret becomes the key. Defaults to [`KeyFormat::AsTyped`].
+    pub fn key(mut self, key: KeyFormat) -> Self {
+        self.key = key;
+        self
+    }
+
+    /// Where the delivery id comes from ([`Delivery::id`](crate::Delivery::id)).
+    /// Defaults to none.
+    pub fn id(mut self, id: Id) -> Self {
+        self.id = id.0;
+        self
+    }
+
+    /// Where the event name comes from
+    /// ([`Delivery::event`](crate::Delivery::event)). Defaults to none.
+    pub fn event(mut self, event: Id) -> Self {
+        self.event = event.0;
+        self
+    }
+
+    /// The event name of the sender's connectivity check
+    /// ([`Delivery::is_ping`](crate::Delivery::is_ping)). Defaults to none.
+    pub fn ping_event(mut self, event: &'static str) -> Self {
+        self.ping_event = Some(event);
+        self
+    }
+
+    /// The unsigned GET challenge the sender makes before delivering.
+    /// Defaults to none: no value is ever echoed.
+    pub fn challenge(mut self, challenge: Challenge) -> Self {
+        self.challenge = Some(challenge);
+        self
+    }
+
+    pub(crate) fn signature_last(mut self) -> Self {
+        self.signature_last = true;
+        self
+    }
+
+    pub(crate) fn fallback(mut self, other: Scheme) -> Self {
+        self.fallback = Some(Box::new(other));
+        self
+    }
+
+    /// The algorithm.
+    #[must_use]
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// Whether verification reads the clock: only a scheme with a signed
+    /// timestamp does.
+    #[must_use]
+    pub fn has_timestamp(&self) -> bool {
+        self.timestamp.is_some()
+    }
+
+    /// Whether the content includes the request URL, path or method, so
+    /// the verifier needs [`Incoming::url`](crate::Incoming::url) or
+    /// [`Incoming::method`](crate::Incoming::method).
+    #[must_use]
+    pub fn needs_request(&self) -> bool {
+        self.content
+            .iter()
+            .any(|part| matches!(part, Part::Method | Part::Url | Part::Path))
+    }
+
+    /// Checks that the scheme is complete and consistent.
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        let uses_timestamp = self.content.contains(&Part::Timestamp);
+        let uses_id = self.content.contains(&Part::Id);
+        match (&self.timestamp, uses_timestamp) {
+            (None, true) => {
+                return Err(Error::InvalidConfig(
+                    "the content signs a timestamp but the scheme has none",
+                ))
+            }
+            (Some(ts), _) => {
+                let in_list = matches!(
+                    &self.signature.syntax,
+                    Syntax::List {
+                        timestamp_key: Some(_),
+                        ..
+                    }
+                );
+                match &ts.source {
+                    TimestampSource::InSignature if !in_list => {
+                        return Err(Error::InvalidConfig(
+                            "the timestamp is in the signature list but the list has no timestamp key",
+                        ))
+                    }
+                    TimestampSource::Body(_) if uses_timestamp => {
+                        return Err(Error::InvalidConfig(
+                            "a body-member timestamp cannot be a separate part of the content",
+                        ))
+                    }
+                    TimestampSource::Body(_) if ts.unit == Unit::Rfc3339 => {
+                        return Err(Error::InvalidConfig(
+                            "a body-member timestamp must be a JSON integer of seconds or milliseconds",
+                        ))
+                    }
+                    _ => {}
+                }
+            }
+            (None, false) => {}
+        }
+        if let Syntax::List {
+            separator,
+            timestamp_key: Some(key),
+            signature_key,
+            ..
+        } = &self.signature.syntax
+        {
+            list_key(key, *separator)?;
+            if key == signature_key {
+                return Err(Error::InvalidConfig(
+                    "the timestamp key and the signature key must differ",
+                ));
+            }
+        }
+        if uses_id != matches!(self.id, Source::SignedHeader(_)) {
+            return Err(Error::InvalidConfig(
+                "a signed id header and `Part::Id` in the content go together",
+            ));
+        }
+        if matches!(self.event, Source::SignedHeader(_)) {
+            return Err(Error::InvalidConfig(
+                "an event cannot be a signed id header",
+            ));
+        }
+        crate::encoding::check_fits(self.encoding, self.algorithm)?;
+        if let Some(fallback) = &self.fallback {
+            fallback.validate()?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scheme")
+            .field("algorithm", &self.algorithm)
+            .field("signature", &self.signature)
+            .field("encoding", &self.encoding)
+            .field("content", &self.content)
+            .field("timestamp", &self.timestamp)
+            .field("key", &self.key)
+            .field("id", &self.id)
+            .field("event", &self.event)
+            .field("challenge", &self.challenge)
+            .finish_non_exhaustive()
+    }
+}
