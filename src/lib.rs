@@ -9,9 +9,6 @@ pub mod dedup;
 mod delivery;
 mod encoding;
 pub mod error;
-#[cfg(feature = "fuzzing")]
-#[doc(hidden)]
-pub mod fuzzing;
 mod headers;
 mod json;
 mod key;
