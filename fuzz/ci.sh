@@ -6,7 +6,7 @@
 #   bash fuzz/ci.sh roundtrip ...   # only the named targets
 #
 # Environment:
-#   FUZZ_SECONDS    seconds per target (default 45; 9 targets = 6 min 45 s,
+#   FUZZ_SECONDS    seconds per target (default 40; 9 targets = 6 min,
 #                   plus the build: under 10 minutes in all)
 #   FUZZ_SANITIZER  address (default) or none
 #   FUZZ_TOOLCHAIN  auto (default: nightly if rustup has one), nightly, or
@@ -25,7 +25,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-seconds="${FUZZ_SECONDS:-45}"
+seconds="${FUZZ_SECONDS:-40}"
 sanitizer="${FUZZ_SANITIZER:-address}"
 
 if ! command -v cargo-fuzz >/dev/null 2>&1; then
