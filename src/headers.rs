@@ -124,6 +124,7 @@ fn trim_ows(mut value: &[u8]) -> &[u8] {
 
 /// The one value of a header the scheme needs, trimmed; missing, repeated
 /// and empty headers are errors. `report` names the header in an error.
+#[inline]
 pub(crate) fn required<'a>(
     headers: &'a dyn Headers,
     name: &str,

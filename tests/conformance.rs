@@ -265,9 +265,8 @@ fn ed25519_row() -> Row {
             .content([Part::Timestamp, Part::Body])
             .timestamp(Timestamp::header("X-Timestamp").unwrap())
     };
-    let sign = keys.map(|key| -> RawSigner {
-        Box::new(move |m: &[u8]| key.sign(m).to_bytes().to_vec())
-    });
+    let sign =
+        keys.map(|key| -> RawSigner { Box::new(move |m: &[u8]| key.sign(m).to_bytes().to_vec()) });
     row(
         "custom Ed25519 (Discord's shape)",
         key_pair_row("ed25519", scheme, public, sign, |s| hex::encode(s)),
