@@ -2,7 +2,7 @@
 //! instead of per route ([`VerifyLayer`](crate::tower::VerifyLayer)).
 //!
 //! It reads its [`Receiver`] from the router's state through
-//! [`FromRef`](axum_core::extract::FromRef), so the provider, body limit,
+//! `FromRef`, so the provider, body limit,
 //! pings, duplicate store and clock are configured once, as for the layer.
 //! It reads the request head in place (no copy of the header map), reads
 //! at most the body limit, and rejects with a [`Rejection`] that answers

@@ -40,10 +40,12 @@ use crate::error::{Error, HeaderName};
 /// trait for another crate's type in yours). A lookup must not allocate if
 /// verification is to stay allocation-free.
 ///
-/// Not `Sync`: a JavaScript-backed header object (Workers) can implement
-/// it. The `tower` middleware needs `Send` futures and so `Sync` headers;
-/// it uses `http::HeaderMap`, which is.
-pub trait Headers {
+/// `Sync`, because a [`Delivery`](crate::Delivery) borrows the headers:
+/// without it a handler holding a `Delivery` across an `.await` would not
+/// be `Send`, and axum, tower and tokio need `Send` futures. A header type
+/// that is not `Sync` (a JavaScript-backed object in Workers) copies the
+/// few values it needs into pairs first.
+pub trait Headers: Sync {
     /// Looks up the header `name`, matching ASCII case-insensitively, and
     /// says whether it is absent, present once, or repeated.
     fn lookup(&self, name: &str) -> Lookup<'_>;
@@ -101,7 +103,7 @@ pub struct FromFn<'a, F> {
     _values: PhantomData<&'a [u8]>,
 }
 
-impl<'a, F: Fn(&str) -> Lookup<'a>> Headers for FromFn<'a, F> {
+impl<'a, F: Fn(&str) -> Lookup<'a> + Sync> Headers for FromFn<'a, F> {
     fn lookup(&self, name: &str) -> Lookup<'_> {
         (self.lookup)(name)
     }
@@ -173,8 +175,8 @@ where
 
 impl<K, V> Headers for [(K, V)]
 where
-    K: AsRef<str>,
-    V: AsRef<[u8]>,
+    K: AsRef<str> + Sync,
+    V: AsRef<[u8]> + Sync,
 {
     fn lookup(&self, name: &str) -> Lookup<'_> {
         lookup_pairs(self, name)
@@ -183,8 +185,8 @@ where
 
 impl<K, V, const N: usize> Headers for [(K, V); N]
 where
-    K: AsRef<str>,
-    V: AsRef<[u8]>,
+    K: AsRef<str> + Sync,
+    V: AsRef<[u8]> + Sync,
 {
     fn lookup(&self, name: &str) -> Lookup<'_> {
         lookup_pairs(self, name)
@@ -193,8 +195,8 @@ where
 
 impl<K, V> Headers for Vec<(K, V)>
 where
-    K: AsRef<str>,
-    V: AsRef<[u8]>,
+    K: AsRef<str> + Sync,
+    V: AsRef<[u8]> + Sync,
 {
     fn lookup(&self, name: &str) -> Lookup<'_> {
         lookup_pairs(self, name)

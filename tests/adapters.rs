@@ -1,5 +1,6 @@
 //! One conformance suite for every adapter, over real HTTP on 127.0.0.1:
-//! the tower layer (in axum), the axum extractor, the actix-web middleware
+//! the tower layer (in axum, and in a plain hyper 1 server), the axum
+//! extractor, the actix-web middleware
 //! and the actix-web extractor without the middleware. Each runs the same
 //! [`conformance`] checks through a raw HTTP/1.1 client, so a lying
 //! `Content-Length` and a chunked body reach the server as sent.
@@ -148,6 +149,54 @@ async fn serve_axum(app: axum::Router) -> SocketAddr {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     addr
+}
+
+mod hyper_adapter {
+    use super::*;
+    use bytes::Bytes;
+    use hooksig::tower::VerifyLayer;
+    use http_body_util::Full;
+    use hyper_util::rt::TokioIo;
+    use hyper_util::service::TowerToHyperService;
+    use tower::Layer;
+
+    /// A plain hyper 1 server: tower's `service_fn` inside `VerifyLayer`,
+    /// served through hyper-util's `TowerToHyperService`, as
+    /// examples/hyper.rs does.
+    pub(super) async fn start(shared: Arc<Shared>) -> SocketAddr {
+        let handler = tower::service_fn(move |request: http::Request<Full<Bytes>>| {
+            let shared = Arc::clone(&shared);
+            async move {
+                let delivery = request
+                    .extensions()
+                    .get::<VerifiedDelivery>()
+                    .unwrap()
+                    .clone();
+                let length = http_body::Body::size_hint(request.body())
+                    .exact()
+                    .unwrap_or(0) as usize;
+                let status = shared.handle(&delivery, length).await;
+                let mut response = http::Response::new(Full::new(Bytes::new()));
+                *response.status_mut() = http::StatusCode::from_u16(status).unwrap();
+                Ok::<_, std::convert::Infallible>(response)
+            }
+        });
+        let service = VerifyLayer::from_receiver(receiver()).layer(handler);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            loop {
+                let (stream, _) = listener.accept().await.unwrap();
+                let service = TowerToHyperService::new(service.clone());
+                tokio::spawn(async move {
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        addr
+    }
 }
 
 mod actix_adapter {
@@ -459,6 +508,13 @@ async fn conformance(addr: SocketAddr, shared: Arc<Shared>) {
 async fn tower_layer_conforms() {
     let shared = Shared::new();
     let addr = tower_adapter::start(Arc::clone(&shared)).await;
+    conformance(addr, shared).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_hyper_with_the_tower_layer_conforms() {
+    let shared = Shared::new();
+    let addr = hyper_adapter::start(Arc::clone(&shared)).await;
     conformance(addr, shared).await;
 }
 

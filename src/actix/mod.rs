@@ -1,8 +1,8 @@
 //! actix-web 4: the [`Verify`] middleware, the [`Verified`] extractor,
-//! [`Headers`] for actix's `HeaderMap`, and [`ResponseError`] for
+//! [`Headers`](crate::Headers) for actix's `HeaderMap`, and [`ResponseError`] for
 //! [`Error`](crate::Error).
 //!
-//! Both run the framework-neutral [`Receiver`]: the same steps, statuses
+//! Both run the framework-neutral [`Receiver`](crate::receiver::Receiver): the same steps, statuses
 //! and JSON bodies as [`VerifyLayer`](crate::tower::VerifyLayer) (see the
 //! [receiver docs](crate::receiver)), with actix's own types. Nothing is
 //! wrapped in tower.
@@ -94,5 +94,22 @@ impl ResponseError for crate::Error {
 
     fn error_response(&self) -> HttpResponse<BoxBody> {
         response(&Answer::rejection(self.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::MessageBody as _;
+
+    #[test]
+    fn errors_answer_with_actix_status_and_the_receiver_json() {
+        let error = crate::Error::SignatureMismatch;
+        assert_eq!(error.status_code(), StatusCode::UNAUTHORIZED);
+        let response = error.error_response();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let body = response.into_body().try_into_bytes().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["error"], "signature_mismatch");
     }
 }
