@@ -34,6 +34,37 @@
 //!
 //! Nothing here reads the system clock: wall time and elapsed time come
 //! from the receiver's [`Clock`] ([`SystemClock`] by default).
+//!
+//! With the `tracing` feature, one event per delivery, with the fields
+//! `provider`, `tenant`, `delivery_id`, `event`, `outcome`, `status` and
+//! `latency_us` (never the body or a secret), under the adapter's target:
+//! `hooksig::tower`, `hooksig::axum`, `hooksig::actix`, or
+//! `hooksig::receiver` when called directly. An [`Accepted`] dropped
+//! without [`finish`](Accepted::finish) emits none.
+//!
+//! Calling it directly, for a framework without an adapter:
+//!
+//! ```
+//! use bytes::Bytes;
+//! use hooksig::receiver::{read_bytes, Head, Receiver, Step};
+//! use hooksig::{github::GitHub, Outgoing, Provider};
+//!
+//! # async fn run() -> Result<(), hooksig::Error> {
+//! let github = GitHub::new("webhook-secret")?;
+//! let body = Bytes::from_static(br#"{"zen":"hi"}"#);
+//! let headers = github.sign_headers(&Outgoing::new(&body).id("d-1").event("push"))?;
+//!
+//! let receiver = Receiver::new(github);
+//! let head = Head::new("POST", "/webhooks/github", &headers);
+//! match receiver.prepare(&head, read_bytes(body)).await {
+//!     Step::Answer(answer) => { /* send answer.status(), answer.body() */ }
+//!     Step::Handle(accepted) => {
+//!         println!("{:?}", accepted.delivery().id());
+//!         accepted.finish(http::StatusCode::OK).await;
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
 
 mod resolve;
 
@@ -801,4 +832,54 @@ impl Report {
 
     #[cfg(not(feature = "tracing"))]
     fn emit(&self, _clock: &dyn Clock, _outcome: Outcome, _status: StatusCode) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::github::GitHub;
+
+    fn head<'a>(headers: &'a [(&'a str, &'a str)]) -> Head<'a, [(&'a str, &'a str)]> {
+        Head::new("POST", "/webhooks/github?x=1", headers)
+    }
+
+    #[test]
+    fn the_signed_url_uses_the_public_base_or_the_host() {
+        let receiver = Receiver::new(GitHub::new("s").unwrap());
+        let headers = [("Host", "internal:8080")];
+        assert_eq!(
+            receiver.url(&head(&headers)).as_deref(),
+            Some("https://internal:8080/webhooks/github?x=1")
+        );
+        assert_eq!(receiver.url(&head(&[])), None);
+        let behind_proxy = receiver.public_url("https://hooks.example.com/");
+        assert_eq!(
+            behind_proxy.url(&head(&headers)).as_deref(),
+            Some("https://hooks.example.com/webhooks/github?x=1")
+        );
+    }
+
+    #[test]
+    fn the_head_splits_path_and_query() {
+        let headers: [(&str, &str); 0] = [];
+        let head = head(&headers);
+        assert_eq!((head.method(), head.path()), ("POST", "/webhooks/github"));
+        assert_eq!(head.target(), "/webhooks/github?x=1");
+        assert!(!format!("{head:?}").contains("x-hub"));
+    }
+
+    #[test]
+    fn a_declared_oversize_body_is_refused_from_the_headers() {
+        let receiver = Receiver::new(GitHub::new("s").unwrap()).body_limit(10);
+        let answer = receiver
+            .declared_too_large(&[("content-length", "11")])
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(receiver
+            .declared_too_large(&[("content-length", "10")])
+            .is_none());
+        assert!(receiver
+            .declared_too_large(&[("content-length", "x")])
+            .is_none());
+    }
 }
