@@ -221,13 +221,21 @@ pub(crate) enum Adapter {
 #[derive(Clone)]
 #[must_use]
 pub struct Receiver {
+    // One shared allocation: an adapter or an extractor clones the
+    // receiver per request (axum's `FromRef`) for one atomic increment.
+    config: Arc<Config>,
+    adapter: Adapter,
+}
+
+/// A receiver's options, shared by its clones.
+#[derive(Clone)]
+struct Config {
     source: Source,
     body_limit: usize,
     answer_pings: bool,
     store: Option<Arc<dyn DeliveryStore>>,
     clock: Arc<dyn Clock>,
     public_url: Option<Arc<str>>,
-    adapter: Adapter,
 }
 
 impl Receiver {
@@ -246,12 +254,14 @@ impl Receiver {
 
     fn with_source(source: Source) -> Self {
         Receiver {
-            source,
-            body_limit: DEFAULT_BODY_LIMIT,
-            answer_pings: false,
-            store: None,
-            clock: Arc::new(SystemClock),
-            public_url: None,
+            config: Arc::new(Config {
+                source,
+                body_limit: DEFAULT_BODY_LIMIT,
+                answer_pings: false,
+                store: None,
+                clock: Arc::new(SystemClock),
+                public_url: None,
+            }),
             adapter: Adapter::Receiver,
         }
     }
@@ -261,7 +271,7 @@ impl Receiver {
     /// ([`DEFAULT_BODY_LIMIT`]); GitHub sends up to 25 MB
     /// ([`GITHUB_BODY_LIMIT`]).
     pub fn body_limit(mut self, bytes: usize) -> Self {
-        self.body_limit = bytes;
+        Arc::make_mut(&mut self.config).body_limit = bytes;
         self
     }
 
@@ -269,7 +279,7 @@ impl Receiver {
     /// without calling the handler. Defaults to `false` (pings reach the
     /// handler like any event).
     pub fn answer_pings(mut self, answer: bool) -> Self {
-        self.answer_pings = answer;
+        Arc::make_mut(&mut self.config).answer_pings = answer;
         self
     }
 
@@ -278,7 +288,7 @@ impl Receiver {
     /// `Arc` of one shared with other receivers). Defaults to none: every
     /// verified delivery reaches the handler.
     pub fn dedup(mut self, store: impl DeliveryStore + 'static) -> Self {
-        self.store = Some(Arc::new(store));
+        Arc::make_mut(&mut self.config).store = Some(Arc::new(store));
         self
     }
 
@@ -289,7 +299,7 @@ impl Receiver {
     /// [`MemoryStore`](crate::dedup::MemoryStore) has its own
     /// ([`MemoryStore::clock`](crate::dedup::MemoryStore::clock)).
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
-        self.clock = Arc::new(clock);
+        Arc::make_mut(&mut self.config).clock = Arc::new(clock);
         self
     }
 
@@ -300,7 +310,7 @@ impl Receiver {
     /// none: the URL is rebuilt from the `Host` header, assuming `https`.
     pub fn public_url(mut self, base: impl Into<Arc<str>>) -> Self {
         let base: Arc<str> = base.into();
-        self.public_url = Some(Arc::from(base.trim_end_matches('/')));
+        Arc::make_mut(&mut self.config).public_url = Some(Arc::from(base.trim_end_matches('/')));
         self
     }
 
@@ -316,7 +326,7 @@ impl Receiver {
     /// The configured body limit.
     #[must_use]
     pub fn limit(&self) -> usize {
-        self.body_limit
+        self.config.body_limit
     }
 
     /// The URL the sender signed, for schemes that sign it: the
@@ -325,7 +335,7 @@ impl Receiver {
     /// `None` when there is neither a base nor a `Host` header.
     #[must_use]
     pub fn url<H: Headers + ?Sized>(&self, head: &Head<'_, H>) -> Option<String> {
-        match &self.public_url {
+        match &self.config.public_url {
             Some(base) => Some(format!("{base}{}", head.target())),
             None => match head.headers().lookup("host") {
                 Lookup::One(host) => {
@@ -351,14 +361,14 @@ impl Receiver {
                 .ok()?,
             Lookup::Missing | Lookup::Repeated => return None,
         };
-        if declared <= self.body_limit as u64 {
+        if declared <= self.config.body_limit as u64 {
             return None;
         }
         let error = Error::BodyTooLarge {
-            limit: self.body_limit,
+            limit: self.config.body_limit,
         };
-        let report = Report::new(self.adapter, self.clock.monotonic());
-        Some(report.reject(&*self.clock, error))
+        let report = Report::new(self.adapter, self.config.clock.monotonic());
+        Some(report.reject(&*self.config.clock, error))
     }
 
     /// Runs the request path up to the handler; see the [module docs](self).
@@ -376,14 +386,14 @@ impl Receiver {
         if let Some(answer) = self.declared_too_large(head.headers()) {
             return Step::Answer(answer);
         }
-        let mut report = Report::new(self.adapter, self.clock.monotonic());
+        let mut report = Report::new(self.adapter, self.config.clock.monotonic());
         macro_rules! reject {
             ($error:expr) => {
-                return Step::Answer(report.reject(&*self.clock, $error))
+                return Step::Answer(report.reject(&*self.config.clock, $error))
             };
         }
 
-        let (provider, tenant): (Arc<dyn Provider>, Option<Arc<str>>) = match &self.source {
+        let (provider, tenant): (Arc<dyn Provider>, Option<Arc<str>>) = match &self.config.source {
             Source::Fixed(provider) => (Arc::clone(provider), None),
             Source::Resolver(resolver) => match {
                 // The erased head (`dyn Headers`, not `Sync`) must not live
@@ -402,19 +412,19 @@ impl Receiver {
         report.provider = Some(provider.name());
         report.tenant.clone_from(&tenant);
 
-        let body = match read(self.body_limit).await {
+        let body = match read(self.config.body_limit).await {
             Ok(body) => body,
             Err(error) => reject!(error),
         };
 
-        let now = self.clock.now();
+        let now = self.config.clock.now();
         // The one verify call of every adapter. With the scheme engine this
         // becomes `provider.verify_incoming(&Incoming::new(head.headers(),
         // &body).method(head.method()).url(..), now)`, the URL being
         // `self.url(head)` (the public base behind a proxy).
         let delivery = match provider.verify_at(head.headers(), &body, now) {
             Ok(delivery) => {
-                let ping = self.answer_pings && delivery.is_ping();
+                let ping = self.config.answer_pings && delivery.is_ping();
                 // A handshake the sender expects answered by the receiver
                 // (`Delivery::reply()` with the engine) goes here too: turn
                 // it into `Answer::reply(..)` and return it like the pong.
@@ -423,7 +433,7 @@ impl Receiver {
                 report.event.clone_from(&verified.event);
                 if ping {
                     return Step::Answer(report.answer(
-                        &*self.clock,
+                        &*self.config.clock,
                         Answer::json(StatusCode::OK, b"{\"status\":\"pong\"}"),
                         Outcome::Pong,
                     ));
@@ -433,14 +443,14 @@ impl Receiver {
             Err(error) => reject!(error),
         };
 
-        let guard = match (&self.store, &delivery.id) {
+        let guard = match (&self.config.store, &delivery.id) {
             (Some(store), Some(id)) => {
                 let key = store_key(delivery.provider, delivery.tenant.as_deref(), id);
                 match ClaimGuard::claim(store, key).await {
                     Ok(Claimed::Acquired(guard)) => Some(guard),
                     Ok(Claimed::Done) => {
                         return Step::Answer(report.answer(
-                            &*self.clock,
+                            &*self.config.clock,
                             Answer::json(StatusCode::OK, b"{\"status\":\"duplicate\"}"),
                             Outcome::Duplicate,
                         ))
@@ -457,24 +467,24 @@ impl Receiver {
             body,
             guard,
             report,
-            clock: Arc::clone(&self.clock),
+            clock: Arc::clone(&self.config.clock),
         })
     }
 }
 
 impl fmt::Debug for Receiver {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let provider = match &self.source {
+        let provider = match &self.config.source {
             Source::Fixed(provider) => provider.name(),
             Source::Resolver(_) => "(resolver)",
         };
         f.debug_struct("Receiver")
             .field("provider", &provider)
-            .field("body_limit", &self.body_limit)
-            .field("answer_pings", &self.answer_pings)
-            .field("dedup", &self.store.is_some())
-            .field("clock", &self.clock)
-            .field("public_url", &self.public_url)
+            .field("body_limit", &self.config.body_limit)
+            .field("answer_pings", &self.config.answer_pings)
+            .field("dedup", &self.config.store.is_some())
+            .field("clock", &self.config.clock)
+            .field("public_url", &self.config.public_url)
             .finish()
     }
 }
