@@ -73,7 +73,8 @@ fn status(status: http::StatusCode) -> StatusCode {
     StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
-/// The receiver's own answer as an actix response.
+/// The receiver's own answer as an actix response, a rejection's
+/// [`Error`](crate::Error) in its extensions for outer middleware.
 fn response(answer: &Answer) -> HttpResponse<BoxBody> {
     let mut response =
         HttpResponse::with_body(status(answer.status()), BoxBody::new(answer.body().clone()));
@@ -81,6 +82,9 @@ fn response(answer: &Answer) -> HttpResponse<BoxBody> {
         CONTENT_TYPE,
         HeaderValue::from_static(answer.content_type()),
     );
+    if let Some(error) = answer.error() {
+        response.extensions_mut().insert(error.clone());
+    }
     response
 }
 
@@ -111,5 +115,10 @@ mod tests {
         let body = response.into_body().try_into_bytes().unwrap();
         let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(json["error"], "signature_mismatch");
+        let response = crate::Error::InFlight.error_response();
+        assert_eq!(
+            response.extensions().get::<crate::Error>(),
+            Some(&crate::Error::InFlight)
+        );
     }
 }
