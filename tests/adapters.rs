@@ -538,3 +538,27 @@ async fn actix_extractor_conforms() {
     let addr = actix_adapter::start(Arc::clone(&shared), false);
     conformance(addr, shared).await;
 }
+
+/// The actix extractor with neither the middleware nor a `Receiver` in the
+/// app data is a configuration error (500, JSON), not a panic.
+#[test]
+fn actix_extractor_without_a_receiver_is_a_500_configuration_error() {
+    use actix_web::{test, web, App, HttpResponse};
+    use hooksig::actix::Verified;
+
+    actix_web::rt::System::new().block_on(async {
+        let app = test::init_service(App::new().route(
+            "/",
+            web::post().to(|_: Verified| async { HttpResponse::Ok().finish() }),
+        ))
+        .await;
+        let response =
+            test::call_service(&app, test::TestRequest::post().uri("/").to_request()).await;
+        assert_eq!(response.status().as_u16(), 500);
+        let body = test::read_body(response).await;
+        assert_eq!(
+            error_kind(std::str::from_utf8(&body).unwrap()),
+            "invalid_config"
+        );
+    });
+}
