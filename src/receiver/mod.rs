@@ -577,7 +577,7 @@ impl Answer {
     }
 
     /// The answer of a provider's handshake ([`Delivery::reply`](crate::Delivery::reply),
-    /// [`Provider::challenge`](crate::Provider::challenge)).
+    /// [`Provider::challenge`]).
     #[must_use]
     pub fn from_reply(reply: crate::Reply) -> Self {
         let status = reply.status();
