@@ -852,6 +852,13 @@ impl Scheme {
                         ..
                     }
                 );
+                if !matches!(ts.source, TimestampSource::Body(_)) && !uses_timestamp {
+                    // A window over a timestamp the signature does not
+                    // cover bounds nothing: it can be rewritten at will.
+                    return Err(Error::InvalidConfig(
+                        "the timestamp must be signed: add `Part::Timestamp` to the content",
+                    ));
+                }
                 match &ts.source {
                     TimestampSource::InSignature if !in_list => {
                         return Err(Error::InvalidConfig(

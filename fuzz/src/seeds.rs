@@ -98,6 +98,7 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         ("nine_parts", 0, 0, 0, &[0, 1, 0, 1, 0, 1, 0, 1, 0]),
         ("no_body", 0, 0, 0, &[1, 2]),
         ("timestamp_missing", 0, 0, 0, &[3, 0]),
+        ("timestamp_unsigned", 0, 0, 1, &[0]),
     ] {
         let mut writer = Writer::default()
             .byte(syntax)

@@ -21,8 +21,9 @@ const EXTRA: &str = "x-extra";
 /// and checks, against an oracle that assembles the signed bytes, MACs them
 /// with `hmac` and encodes them with `hex` / `base64` itself:
 ///
-/// - building never panics, and an inconsistent scheme is an
-///   `InvalidConfig`;
+/// - building never panics, and exactly the inconsistent schemes are an
+///   `InvalidConfig` (no body, a timestamp that is not signed or a signed
+///   one the scheme lacks, more than 8 parts, an empty secret);
 /// - the signature header `sign_headers` writes is exactly the oracle's;
 /// - the delivery verifies (with the method and URL), and its timestamp is
 ///   the signed one;
@@ -117,7 +118,7 @@ pub fn scheme_verify(data: &[u8]) -> Outcome {
             let consistent = !secret.is_empty()
                 && parts.len() <= 8
                 && parts.contains(&Part::Body)
-                && (timestamp.is_some() || !parts.contains(&Part::Timestamp))
+                && (timestamp.is_some() == parts.contains(&Part::Timestamp))
                 && (stamp & 3 != 2 || syntax & 3 == 1);
             assert!(!consistent, "a consistent scheme was refused: {err}");
             return Outcome::Rejected;
