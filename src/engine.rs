@@ -262,10 +262,11 @@ impl<T: Copy> Candidates<T> {
     }
 
     /// The decoded tags, at least one.
-    fn tags(&self, missing: &'static str) -> Result<&[T], &'static str> {
+    #[inline]
+    fn tags(&self, missing: impl FnOnce() -> &'static str) -> Result<&[T], &'static str> {
         match (self.len, self.problem) {
             (0, Some(problem)) => Err(problem),
-            (0, None) => Err(missing),
+            (0, None) => Err(missing()),
             (len, _) => Ok(&self.tags[..len]),
         }
     }
@@ -527,16 +528,15 @@ fn header_stamp_problem(unit: Unit) -> &'static str {
 
 /// The body member timestamp (Linear's `webhookTimestamp`).
 fn body_stamp(body: &[u8], member: &'static str, unit: Unit) -> Result<Stamp, Error> {
-    let problems = body_member_problems(member);
     match json::top_level(body, &[(member, Kind::U64)]) {
         Ok([Value::U64(value)]) => Ok(Stamp {
             value: i128::from(value),
             millis: unit != Unit::Seconds,
         }),
-        Ok(_) => Err(Error::MalformedBody(problems[0])),
+        Ok(_) => Err(Error::MalformedBody(body_member_problems(member)[0])),
         Err(problem) => Err(problem.into_error(|problem| match problem {
-            Problem::Repeated(_) => problems[1],
-            _ => problems[2],
+            Problem::Repeated(_) => body_member_problems(member)[1],
+            _ => body_member_problems(member)[2],
         })),
     }
 }
@@ -740,12 +740,11 @@ fn run<'a, P: Primitive>(
                     } => key.as_str(),
                     _ => "",
                 };
-                let problem =
-                    timestamp_key_problems(key)[usize::from(ts.unit != Unit::Seconds) + 2];
-                stamp = Some(
-                    parse_stamp(text, ts.unit)
-                        .ok_or_else(|| malformed(signature_header, problem))?,
-                );
+                stamp = Some(parse_stamp(text, ts.unit).ok_or_else(|| {
+                    let problem =
+                        timestamp_key_problems(key)[usize::from(ts.unit != Unit::Seconds) + 2];
+                    malformed(signature_header, problem)
+                })?);
             }
             TimestampSource::Body(_) => {}
         }
@@ -753,7 +752,7 @@ fn run<'a, P: Primitive>(
     let tags = match &parsed {
         Parsed::One(tag) => std::slice::from_ref(tag),
         Parsed::Many { candidates, .. } => candidates
-            .tags(no_signature_problem(&scheme.signature.syntax))
+            .tags(|| no_signature_problem(&scheme.signature.syntax))
             .map_err(|p| malformed(signature_header, p))?,
     };
 
