@@ -642,6 +642,7 @@ fn run<'a, P: Primitive>(
                 .path()
                 .ok_or_else(|| needs("this scheme signs the request path: pass the public URL with `Incoming::url`"))?
                 .as_bytes(),
+            Part::Configured(bytes) => bytes,
         };
     }
     keys.verify(&parts[..scheme.content.len()], tags)?;
@@ -895,6 +896,7 @@ impl<S: Sender + fmt::Debug> crate::Provider for Verifier<S> {
                     .path()
                     .unwrap_or("/")
                     .as_bytes(),
+                Part::Configured(bytes) => bytes,
             });
         }
         let signature = self.sign_parts(&parts)?;
