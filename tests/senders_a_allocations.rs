@@ -97,6 +97,15 @@ fn measure(
     (outcome, allocations() - before)
 }
 
+/// One measured call: what, headers, body, clock, expected outcome.
+type Run<'a> = (
+    &'static str,
+    &'a http::HeaderMap,
+    &'a [u8],
+    SystemTime,
+    Result<(), &'static str>,
+);
+
 /// Every case of one sender: `signer` signs, `verifier` verifies (it also
 /// accepts the signer's secret as a previous one).
 fn cases(
@@ -128,7 +137,7 @@ fn cases(
     let mut tampered = BODY.to_vec();
     tampered[2] ^= 1;
 
-    let mut runs: Vec<(&str, &http::HeaderMap, &[u8], SystemTime, Result<(), &str>)> = vec![
+    let mut runs: Vec<Run<'_>> = vec![
         ("valid", &good, BODY, at(TS), Ok(())),
         (
             "mismatch",
