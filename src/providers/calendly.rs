@@ -26,7 +26,8 @@
 //! let body = br#"{"event":"invitee.created","payload":{}}"#;
 //! let header = calendly.sign(1_767_225_590, body);
 //! let now = UNIX_EPOCH + Duration::from_secs(1_767_225_600);
-//! let delivery = calendly.verify_at(&[("Calendly-Webhook-Signature", header.as_str())], body, now)?;
+//! let headers = [("Calendly-Webhook-Signature", header.as_str())];
+//! let delivery = calendly.verify_at(&headers, body, now)?;
 //! assert_eq!(delivery.event(), Some("invitee.created"));
 //! # Ok::<(), hooksig::Error>(())
 //! ```

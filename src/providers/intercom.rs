@@ -27,7 +27,8 @@
 //! let intercom = Intercom::new("intercom-client-secret")?;
 //! let body = br#"{"type":"notification_event","topic":"ping","id":"notif_1"}"#;
 //! let signature = intercom.sign(body);
-//! let delivery = intercom.verify(&[("X-Hub-Signature", signature.as_str())], body)?;
+//! let headers = [("X-Hub-Signature", signature.as_str())];
+//! let delivery = intercom.verify(&headers, body)?;
 //! assert!(delivery.is_ping());
 //! # Ok::<(), hooksig::Error>(())
 //! ```

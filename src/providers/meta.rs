@@ -34,7 +34,8 @@
 //! let meta = Meta::new("app-secret")?.verify_token("my-verify-token");
 //! let body = br#"{"object":"page","entry":[]}"#;
 //! let signature = meta.sign(body);
-//! let delivery = meta.verify(&[("X-Hub-Signature-256", signature.as_str())], body)?;
+//! let headers = [("X-Hub-Signature-256", signature.as_str())];
+//! let delivery = meta.verify(&headers, body)?;
 //! assert_eq!(delivery.event(), Some("page"));
 //!
 //! let headers: [(&str, &str); 0] = [];

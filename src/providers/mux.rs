@@ -33,7 +33,8 @@
 //! let body = br#"{"type":"video.asset.ready","id":"3a56ac3d"}"#;
 //! let header = mux.sign(1_767_225_596, body);
 //! let now = UNIX_EPOCH + Duration::from_secs(1_767_225_600);
-//! let delivery = mux.verify_at(&[("Mux-Signature", header.as_str())], body, now)?;
+//! let headers = [("Mux-Signature", header.as_str())];
+//! let delivery = mux.verify_at(&headers, body, now)?;
 //! assert_eq!(delivery.event(), Some("video.asset.ready"));
 //! # Ok::<(), hooksig::Error>(())
 //! ```

@@ -36,7 +36,8 @@
 //! let notion = Notion::new(token)?;
 //! let event = br#"{"id":"367cba44","type":"page.created"}"#;
 //! let signature = notion.sign(event);
-//! let delivery = notion.verify(&[("X-Notion-Signature", signature.as_str())], event)?;
+//! let headers = [("X-Notion-Signature", signature.as_str())];
+//! let delivery = notion.verify(&headers, event)?;
 //! assert_eq!(delivery.event(), Some("page.created"));
 //! # Ok::<(), hooksig::Error>(())
 //! ```

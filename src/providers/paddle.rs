@@ -35,7 +35,8 @@
 //! let body = br#"{"event_id":"evt_01","event_type":"transaction.completed"}"#;
 //! let header = paddle.sign(1_767_225_599, body);
 //! let now = UNIX_EPOCH + Duration::from_secs(1_767_225_600);
-//! let delivery = paddle.verify_at(&[("Paddle-Signature", header.as_str())], body, now)?;
+//! let headers = [("Paddle-Signature", header.as_str())];
+//! let delivery = paddle.verify_at(&headers, body, now)?;
 //! assert_eq!(delivery.id(), Some("evt_01"));
 //! # Ok::<(), hooksig::Error>(())
 //! ```

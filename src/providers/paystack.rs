@@ -21,7 +21,8 @@
 //! let paystack = Paystack::new("sk_test_xxx")?;
 //! let body = br#"{"event":"charge.success","data":{"reference":"r1"}}"#;
 //! let signature = paystack.sign(body);
-//! let delivery = paystack.verify(&[("x-paystack-signature", signature.as_str())], body)?;
+//! let headers = [("x-paystack-signature", signature.as_str())];
+//! let delivery = paystack.verify(&headers, body)?;
 //! assert_eq!(delivery.event(), Some("charge.success"));
 //! # Ok::<(), hooksig::Error>(())
 //! ```

@@ -20,7 +20,8 @@
 //! let body = br#"{"event_id":"01HV","event_type":"form_response"}"#;
 //! let signature = typeform.sign(body);
 //! assert!(signature.starts_with("sha256="));
-//! let delivery = typeform.verify(&[("Typeform-Signature", signature.as_str())], body)?;
+//! let headers = [("Typeform-Signature", signature.as_str())];
+//! let delivery = typeform.verify(&headers, body)?;
 //! assert_eq!(delivery.id(), Some("01HV"));
 //! # Ok::<(), hooksig::Error>(())
 //! ```

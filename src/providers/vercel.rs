@@ -22,7 +22,8 @@
 //! let vercel = Vercel::new("vercel-webhook-secret")?;
 //! let body = br#"{"id":"evt_1","type":"deployment.succeeded"}"#;
 //! let signature = vercel.sign(body);
-//! let delivery = vercel.verify(&[("x-vercel-signature", signature.as_str())], body)?;
+//! let headers = [("x-vercel-signature", signature.as_str())];
+//! let delivery = vercel.verify(&headers, body)?;
 //! assert_eq!(delivery.id(), Some("evt_1"));
 //! # Ok::<(), hooksig::Error>(())
 //! ```

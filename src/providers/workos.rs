@@ -32,7 +32,8 @@
 //! let header = workos.sign(1_767_225_597_500, body);
 //! assert!(header.starts_with("t=1767225597500, v1="));
 //! let now = UNIX_EPOCH + Duration::from_secs(1_767_225_600);
-//! let delivery = workos.verify_at(&[("WorkOS-Signature", header.as_str())], body, now)?;
+//! let headers = [("WorkOS-Signature", header.as_str())];
+//! let delivery = workos.verify_at(&headers, body, now)?;
 //! assert_eq!(delivery.id(), Some("event_01"));
 //! # Ok::<(), hooksig::Error>(())
 //! ```
