@@ -316,8 +316,43 @@ pub(crate) fn whsec_secret<T>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Length of an HMAC-SHA256 tag in bytes.
+    pub(crate) const MAC_LEN: usize = 32;
+
+    /// A decoded HMAC-SHA256 tag.
+    pub(crate) type Tag = [u8; MAC_LEN];
+
+    /// Decodes exactly 64 hex digits into a 32-byte tag.
+    ///
+    /// # Errors
+    ///
+    /// As [`hex_exact`].
+    pub(crate) fn hex_tag(input: &[u8], case: HexCase) -> Result<Tag, &'static str> {
+        hex_exact::<MAC_LEN>(input, case)
+    }
+
+    /// Decodes canonical, padded standard base64 (44 characters) into a
+    /// 32-byte tag.
+    ///
+    /// # Errors
+    ///
+    /// A static description of the problem.
+    pub(crate) fn base64_tag(input: &[u8]) -> Result<Tag, &'static str> {
+        base64_exact::<MAC_LEN>(input)
+    }
+
+    /// Lowercase hex of a tag, as senders put it on the wire.
+    pub(crate) fn to_hex(tag: &Tag) -> String {
+        hex::encode(tag)
+    }
+
+    /// Standard padded base64 of a tag.
+    pub(crate) fn to_base64(tag: &Tag) -> String {
+        base64::engine::general_purpose::STANDARD.encode(tag)
+    }
 
     const HEX: &str = "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
 
@@ -420,48 +455,4 @@ mod tests {
         assert!(base64_tag(&non_canonical).is_err());
         assert!(base64_tag(&[b'A'; 44]).is_err());
     }
-}
-
-// Test-only helpers, kept after the tests so that the structural checks
-// of tests/adversarial.rs read all of the product code.
-
-/// Length of an HMAC-SHA256 tag in bytes.
-#[cfg(test)]
-pub(crate) const MAC_LEN: usize = 32;
-
-/// A decoded HMAC-SHA256 tag.
-#[cfg(test)]
-pub(crate) type Tag = [u8; MAC_LEN];
-
-/// Decodes exactly 64 hex digits into a 32-byte tag.
-///
-/// # Errors
-///
-/// As [`hex_exact`].
-#[cfg(test)]
-pub(crate) fn hex_tag(input: &[u8], case: HexCase) -> Result<Tag, &'static str> {
-    hex_exact::<MAC_LEN>(input, case)
-}
-
-/// Decodes canonical, padded standard base64 (44 characters) into a
-/// 32-byte tag.
-///
-/// # Errors
-///
-/// A static description of the problem.
-#[cfg(test)]
-pub(crate) fn base64_tag(input: &[u8]) -> Result<Tag, &'static str> {
-    base64_exact::<MAC_LEN>(input)
-}
-
-/// Lowercase hex of a tag, as senders put it on the wire.
-#[cfg(test)]
-pub(crate) fn to_hex(tag: &Tag) -> String {
-    hex::encode(tag)
-}
-
-/// Standard padded base64 of a tag.
-#[cfg(test)]
-pub(crate) fn to_base64(tag: &Tag) -> String {
-    base64::engine::general_purpose::STANDARD.encode(tag)
 }

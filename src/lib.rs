@@ -10,9 +10,6 @@ mod delivery;
 mod encoding;
 pub mod engine;
 pub mod error;
-#[cfg(feature = "fuzzing")]
-#[doc(hidden)]
-pub mod fuzzing;
 mod headers;
 mod incoming;
 mod json;

@@ -46,11 +46,21 @@ fn key_bytes(
     use_bytes(key)
 }
 
-fn pem(key: &[u8]) -> Option<&str> {
-    std::str::from_utf8(key)
-        .ok()
-        .map(str::trim)
-        .filter(|text| text.starts_with("-----BEGIN"))
+/// The DER document inside a PEM `PUBLIC KEY` block, if `key` is one.
+/// (Parsed here rather than by the crates' `pem` features, which would
+/// make a failed verification allocate its error.)
+fn pem(key: &[u8]) -> Option<Result<Vec<u8>, Error>> {
+    let text = std::str::from_utf8(key).ok()?.trim();
+    let body = text.strip_prefix("-----BEGIN PUBLIC KEY-----")?;
+    let Some(body) = body.trim_end().strip_suffix("-----END PUBLIC KEY-----") else {
+        return Some(Err(Error::InvalidConfig("PEM public key has no END line")));
+    };
+    let base64: Vec<u8> = body.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    Some(
+        base64::engine::general_purpose::STANDARD
+            .decode(base64)
+            .map_err(|_| Error::InvalidConfig("PEM public key is not base64")),
+    )
 }
 
 /// Ed25519 verifying keys: the current one first, then any kept during a
@@ -69,8 +79,8 @@ fn ed25519_key(key: &[u8]) -> Result<ed25519_dalek::VerifyingKey, Error> {
             "not an Ed25519 public key (32 bytes as hex, base64, `whpk_`, DER or PEM)",
         )
     };
-    if let Some(pem) = pem(key) {
-        return ed25519_dalek::VerifyingKey::from_public_key_pem(pem).map_err(|_| invalid());
+    if let Some(der) = pem(key) {
+        return ed25519_dalek::VerifyingKey::from_public_key_der(&der?).map_err(|_| invalid());
     }
     let mut found = None;
     key_bytes(key, 32, |bytes| {
@@ -147,8 +157,8 @@ fn p256_key(key: &[u8]) -> Result<p256::ecdsa::VerifyingKey, Error> {
     let invalid = || {
         Error::InvalidConfig("not a P-256 public key (DER SPKI as base64 or bytes, PEM, or SEC1)")
     };
-    if let Some(pem) = pem(key) {
-        return p256::ecdsa::VerifyingKey::from_public_key_pem(pem).map_err(|_| invalid());
+    if let Some(der) = pem(key) {
+        return p256::ecdsa::VerifyingKey::from_public_key_der(&der?).map_err(|_| invalid());
     }
     let mut found = None;
     key_bytes(key, 65, |bytes| {
