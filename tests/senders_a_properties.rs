@@ -65,10 +65,13 @@ enum Layout {
     TimestampBody(&'static str),
 }
 
+/// A built verifier, or why it could not be built.
+type Built = Result<Box<dyn Provider>, Error>;
+
 struct Sender {
     name: &'static str,
-    make: fn(&[u8]) -> Result<Box<dyn Provider>, Error>,
-    rotated: fn(&[u8], &[u8]) -> Result<Box<dyn Provider>, Error>,
+    make: fn(&[u8]) -> Built,
+    rotated: fn(&[u8], &[u8]) -> Built,
     header: &'static str,
     layout: Layout,
 }
