@@ -9,6 +9,9 @@
 //! The signing secret looks like base64 but is the HMAC key **as typed**,
 //! its UTF-8 bytes; it is never decoded. Test sends made before a webhook
 //! exists are signed with Zendesk's fixed test secret, [`TEST_SECRET`].
+//! (An older copy of the page, under `event-connectors/`, gives the order
+//! `{body}{timestamp}` and an example that matches only that order;
+//! hooksig follows the current page.)
 //!
 //! **Not covered by the signature:** every other header, including
 //! `x-zendesk-webhook-invocation-id` ([`Delivery::id`](crate::Delivery::id))
@@ -162,6 +165,32 @@ mod tests {
             verify(TEST_SECRET, "1767225600", BODY, NOW),
             Err(Error::MalformedHeader { .. })
         ));
+    }
+
+    #[test]
+    fn the_older_event_connectors_example_signs_body_then_timestamp() {
+        // https://developer.zendesk.com/documentation/event-connectors/webhooks/verifying/
+        // (an older copy of the page) gives `base64(HMACSHA256((BODY)(TIMESTAMP)))`
+        // and this example, which matches that order only. The current page
+        // (module docs) and every vector here sign timestamp ‖ body, as
+        // hooksig does; the example is kept to show the difference.
+        let secret = "HRkRd4BeOAoUkfZr-mhauJT64rvBASlJRoIyPsd3zeA=";
+        let (body, ts) = (r#"{"say": "hello"}"#, "2021-07-25T10:00:00Z");
+        let signature = "tRDSF7URY8BLCDlaBcQ7FHu051Zk+aAB0NKMP53teMw=";
+        let zendesk = Zendesk::new(secret).unwrap();
+        assert_eq!(zendesk.sign(body, ts.as_bytes()), signature);
+        assert_ne!(zendesk.sign(ts, body.as_bytes()), signature);
+        let headers = [
+            ("X-Zendesk-Webhook-Signature", signature),
+            ("X-Zendesk-Webhook-Signature-Timestamp", ts),
+        ];
+        let now = at(1_627_207_200);
+        assert_eq!(
+            zendesk
+                .verify_at(&headers, body.as_bytes(), now)
+                .unwrap_err(),
+            Error::SignatureMismatch
+        );
     }
 
     #[test]
