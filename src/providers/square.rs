@@ -15,9 +15,11 @@
 //! subscription, not whatever URL the request arrived at. Configure it
 //! with [`Square::notification_url`] and hooksig signs exactly that
 //! (recommended: a proxy, a rewrite or a changed `Host` cannot change what
-//! is verified). Without it, hooksig signs the public URL of the request
-//! ([`Incoming::url`](crate::Incoming::url), or the middleware's public
-//! URL), and verifying without a URL is a configuration error.
+//! is verified). Without it, hooksig signs the public URL of the request,
+//! given with [`Incoming::url`](crate::Incoming::url), and verifying
+//! without one (as `verify` and `verify_at` do) is a configuration error
+//! (500), never a mismatch: configure the notification URL whenever the
+//! request's public URL is not at hand.
 //!
 //! **Not covered by the signature:** every header, including
 //! `square-environment`, `square-retry-number` and
