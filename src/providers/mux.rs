@@ -22,8 +22,7 @@
 //! refuses a `t` more than the tolerance in the future**, which the SDK
 //! accepts (it bounds only the age): an unbounded future lets a captured
 //! delivery be replayed later. Deduplicate on
-//! [`Delivery::id`](crate::Delivery::id): Mux retries a failed delivery
-//! under the same id.
+//! [`Delivery::id`](crate::Delivery::id).
 //!
 //! ```
 //! use std::time::{Duration, UNIX_EPOCH};

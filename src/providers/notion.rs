@@ -1,5 +1,4 @@
-//! Notion webhooks (integration webhooks, API version 2022-06-28 and
-//! later).
+//! Notion integration webhooks.
 //!
 //! Notion signs the raw request body with HMAC-SHA256 under the
 //! subscription's **`verification_token`** and sends `X-Notion-Signature:

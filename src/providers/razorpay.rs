@@ -3,7 +3,7 @@
 //! Razorpay signs the raw request body with HMAC-SHA256 under the
 //! **webhook secret** you set for the webhook (not the API key secret) and
 //! sends the bare lowercase hex in `X-Razorpay-Signature`
-//! ([Validate webhooks](https://razorpay.com/docs/webhooks/validate-test/);
+//! ([Webhooks best practices](https://razorpay.com/docs/webhooks/best-practices/);
 //! `razorpay` 2.0.1 `Utility.verify_webhook_signature`, razorpay-node
 //! `validateWebhookSignature`).
 //!

@@ -22,8 +22,7 @@
 //! request's public URL is not at hand.
 //!
 //! **Not covered by the signature:** every header, including
-//! `square-environment`, `square-retry-number` and
-//! `square-initial-delivery-timestamp`. The event's id and type are in the
+//! `square-environment` and the retry headers. The event's id and type are in the
 //! signed body: [`Delivery::id`](crate::Delivery::id) is its top-level
 //! `event_id` (Square's idempotency key) and
 //! [`Delivery::event`](crate::Delivery::event) its `type`.
