@@ -384,7 +384,8 @@ impl Signature {
     }
 
     /// [`Signature::list`] for a built-in, lowercase header name and a
-    /// valid separator and key (checked when the scheme is built).
+    /// separator and key that [`Signature::list`] would accept (the
+    /// built-in providers' constants; not checked again here).
     pub(crate) fn list_static(name: &'static str, separator: u8, signature_key: &str) -> Self {
         Signature {
             header: HeaderName::from_static(name),
