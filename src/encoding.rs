@@ -63,37 +63,37 @@ pub(crate) fn hex_exact<const N: usize>(
         return Err(hex_length_problem(N));
     }
     let upper = case == HexCase::Any;
-    // Branch-free per digit, so the fixed-length loop vectorises; the
-    // signature is public, so this is about speed, not secrecy.
-    let nibble = |c: u8| {
+    // Branch-free per digit over a fixed-length buffer, so the loop
+    // vectorises once `N` is known; the signature is public, so this is
+    // about speed, not secrecy. 128 digits hold the longest tag (64 bytes).
+    let mut nibbles = [0u8; 128];
+    let nibbles = &mut nibbles[..2 * N];
+    let mut bad = 0u8;
+    for (nibble, &c) in nibbles.iter_mut().zip(input) {
         let digit = c.wrapping_sub(b'0');
         let lower = c.wrapping_sub(b'a');
         let up = c.wrapping_sub(b'A');
         let is_digit = digit < 10;
         let is_lower = lower < 6;
         let is_upper = upper & (up < 6);
-        let value = if is_digit {
+        *nibble = if is_digit {
             digit
         } else if is_lower {
             lower.wrapping_add(10)
         } else {
             up.wrapping_add(10)
         };
-        (value, u8::from(!(is_digit | is_lower | is_upper)))
-    };
-    let mut out = [0u8; N];
-    let mut bad = 0u8;
-    for (byte, pair) in out.iter_mut().zip(input.chunks_exact(2)) {
-        let (hi, bad_hi) = nibble(pair[0]);
-        let (lo, bad_lo) = nibble(pair[1]);
-        *byte = (hi << 4) | (lo & 0x0f);
-        bad |= bad_hi | bad_lo;
+        bad |= u8::from(!(is_digit | is_lower | is_upper));
     }
     if bad != 0 {
         return Err(match case {
             HexCase::Lower => "expected lowercase hex digits",
             HexCase::Any => "expected hex digits",
         });
+    }
+    let mut out = [0u8; N];
+    for (byte, pair) in out.iter_mut().zip(nibbles.chunks_exact(2)) {
+        *byte = (pair[0] << 4) | pair[1];
     }
     Ok(out)
 }

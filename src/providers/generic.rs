@@ -69,7 +69,7 @@ impl Verifier<Spec> {
     /// [`Error::InvalidConfig`] when `secret` is empty or does not decode
     /// as the scheme's key format says, or the scheme is inconsistent (it
     /// signs a timestamp it does not have, its list keys clash, it has more
-    /// than 16 parts).
+    /// than 8 parts).
     pub fn from_scheme(scheme: Scheme, secret: impl AsRef<[u8]>) -> Result<Self, Error> {
         Verifier::build(scheme, Spec, secret.as_ref())
     }

@@ -6,8 +6,7 @@ use std::fmt;
 use std::future::Future;
 use std::sync::{Arc, RwLock};
 
-use http::request::Parts;
-
+use super::Head;
 use crate::dedup::BoxFuture;
 use crate::Provider;
 
@@ -15,19 +14,19 @@ use crate::Provider;
 /// endpoint per organisation or repository, each with its own secret,
 /// looked up in a database or a map.
 ///
-/// It gets the request's head (method, path, headers) before the body is
-/// read, so an unknown tenant costs no body buffering. Implemented for
-/// async closures `Fn(&Parts) -> impl Future<Output = Resolution>`; the
-/// future must own what it needs (copy the path segment out of `parts`
+/// It gets the request's [`Head`] (method, target, headers) before the
+/// body is read, so an unknown tenant costs no body buffering, and the same
+/// resolver serves every adapter (tower, actix, axum). Implemented for
+/// async closures `Fn(&Head<'_>) -> impl Future<Output = Resolution>`; the
+/// future must own what it needs (copy the path segment out of `head`
 /// before the `async move`):
 ///
 /// ```
-/// use std::sync::Arc;
-/// use http::request::Parts;
-/// use hooksig::{github::GitHub, tower::{Resolution, Tenant, VerifyLayer}};
+/// use hooksig::receiver::{Head, Resolution, Tenant};
+/// use hooksig::{github::GitHub, tower::VerifyLayer};
 ///
-/// let layer = VerifyLayer::resolve(|parts: &Parts| {
-///     let org = parts.uri.path().rsplit('/').next().unwrap_or("").to_owned();
+/// let layer = VerifyLayer::resolve(|head: &Head<'_>| {
+///     let org = head.path().rsplit('/').next().unwrap_or("").to_owned();
 ///     async move {
 ///         // Look the organisation up in your database here.
 ///         match org.as_str() {
@@ -43,17 +42,17 @@ use crate::Provider;
 /// # let _ = layer;
 /// ```
 pub trait Resolve: Send + Sync {
-    /// Finds the tenant for the request whose head is `parts`.
-    fn resolve(&self, parts: &Parts) -> BoxFuture<'static, Resolution>;
+    /// Finds the tenant for the request whose head is `head`.
+    fn resolve(&self, head: &Head<'_>) -> BoxFuture<'static, Resolution>;
 }
 
 impl<F, Fut> Resolve for F
 where
-    F: Fn(&Parts) -> Fut + Send + Sync,
+    F: Fn(&Head<'_>) -> Fut + Send + Sync,
     Fut: Future<Output = Resolution> + Send + 'static,
 {
-    fn resolve(&self, parts: &Parts) -> BoxFuture<'static, Resolution> {
-        Box::pin(self(parts))
+    fn resolve(&self, head: &Head<'_>) -> BoxFuture<'static, Resolution> {
+        Box::pin(self(head))
     }
 }
 
@@ -77,8 +76,9 @@ pub enum Resolution {
 /// A tenant: its name and the provider holding its secrets.
 ///
 /// The name appears in [`VerifiedDelivery::tenant`](super::VerifiedDelivery::tenant)
-/// and in duplicate-suppression keys (`<provider>:<tenant>:<id>`), so two
-/// tenants' deliveries never suppress each other.
+/// and in duplicate-suppression keys
+/// ([`store_key`](crate::dedup::store_key)), so two tenants' deliveries
+/// never suppress each other.
 #[derive(Clone)]
 pub struct Tenant {
     pub(crate) name: Arc<str>,
@@ -104,6 +104,12 @@ impl Tenant {
     pub fn name(&self) -> &str {
         &self.name
     }
+
+    /// The provider holding the tenant's secrets.
+    #[must_use]
+    pub fn provider(&self) -> &Arc<dyn Provider> {
+        &self.provider
+    }
 }
 
 impl fmt::Debug for Tenant {
@@ -125,7 +131,7 @@ type Map = HashMap<Arc<str>, (Arc<dyn Provider>, bool)>;
 /// removed while the server runs.
 ///
 /// ```
-/// use hooksig::{github::GitHub, tower::{PathTenants, VerifyLayer}};
+/// use hooksig::{github::GitHub, receiver::PathTenants, tower::VerifyLayer};
 ///
 /// let tenants = PathTenants::segment(1);
 /// tenants.insert("acme", GitHub::new("acme-secret")?);
@@ -214,8 +220,8 @@ impl PathTenants {
 }
 
 impl Resolve for PathTenants {
-    fn resolve(&self, parts: &Parts) -> BoxFuture<'static, Resolution> {
-        Box::pin(std::future::ready(self.find(parts.uri.path())))
+    fn resolve(&self, head: &Head<'_>) -> BoxFuture<'static, Resolution> {
+        Box::pin(std::future::ready(self.find(head.path())))
     }
 }
 
