@@ -25,10 +25,10 @@ mod provider;
 mod providers;
 #[cfg(any(feature = "ed25519", feature = "p256"))]
 mod public_key;
-pub mod scheme;
 #[cfg(feature = "receiver")]
 #[cfg_attr(docsrs, doc(cfg(feature = "receiver")))]
 pub mod receiver;
+pub mod scheme;
 mod time;
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]

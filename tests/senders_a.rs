@@ -13,6 +13,8 @@
 //! - Where the files mark a vector `implementation_defined` and hooksig
 //!   decides otherwise than the file records, [`DECISIONS`] says so and
 //!   why.
+//! - The representative vector of each sender carries the id and event
+//!   that [`METADATA`] says, read as the sender puts them.
 //! - Handshakes: Meta's and Dropbox's GET challenges through
 //!   [`Provider::challenge`], and Notion's unsigned verification POST
 //!   through [`notion::verification_token`].
@@ -92,6 +94,92 @@ const DECISIONS: &[(&str, &str, bool, &str)] = &[
         true,
         "unknown keys are ignored, as @paddle/paddle-node-sdk 3.10.0 ignores them, so a key \
          Paddle adds later does not break verification (paddle-python-sdk refuses them)",
+    ),
+];
+
+/// The id and event each sender's representative vector must carry
+/// ([`Delivery::id`](hooksig::Delivery::id) and
+/// [`Delivery::event`](hooksig::Delivery::event)), read from its headers
+/// or its signed body as the sender puts them, so that deduplication keys
+/// on what the sender keeps across retries.
+const METADATA: &[(&str, &str, Option<&str>, Option<&str>)] = &[
+    ("meta", "basic", None, Some("page")),
+    (
+        "jira",
+        "basic",
+        Some("1234567890"),
+        Some("jira:issue_created"),
+    ),
+    (
+        "bitbucket",
+        "basic",
+        Some("3c8c0a9e-0000-4000-8000-000000000001"),
+        Some("repo:push"),
+    ),
+    ("intercom", "basic", Some("notif_1"), Some("ping")),
+    (
+        "razorpay",
+        "basic",
+        Some("EvtIdFixed0001"),
+        Some("payment.captured"),
+    ),
+    ("paystack", "basic", None, Some("charge.success")),
+    ("lemonsqueezy", "basic", None, Some("order_created")),
+    (
+        "vercel",
+        "basic",
+        Some("evt_1"),
+        Some("deployment.succeeded"),
+    ),
+    (
+        "typeform",
+        "basic",
+        Some("01HV0000000000000000000000"),
+        Some("form_response"),
+    ),
+    ("dropbox", "basic", None, None),
+    (
+        "sentry",
+        "basic",
+        Some("c1d2e3f4-0000-4000-8000-000000000003"),
+        Some("issue"),
+    ),
+    (
+        "notion",
+        "basic",
+        Some("367cba44-b6f3-4c92-81e7-6a2e9659efd4"),
+        Some("page.created"),
+    ),
+    ("calendly", "basic", None, Some("invitee.created")),
+    (
+        "workos",
+        "basic",
+        Some("event_01HV0000000000000000000000"),
+        Some("user.created"),
+    ),
+    (
+        "mux",
+        "basic",
+        Some("3a56ac3d-33da-4366-855b-f592d898409d"),
+        Some("video.asset.ready"),
+    ),
+    (
+        "paddle",
+        "basic",
+        Some("evt_01hv8x2acma2gz7he3k4mjx0ze"),
+        Some("transaction.completed"),
+    ),
+    (
+        "square",
+        "published-1",
+        Some("ac3ac95b-f97d-458c-a6e6-18981597e05f"),
+        Some("webhooks.test_notification"),
+    ),
+    (
+        "zendesk",
+        "basic-published-test-secret",
+        Some("123456789"),
+        Some("zen:event-type:ticket.created"),
     ),
 ];
 
@@ -201,7 +289,8 @@ fn provider(sender: &str, vector: &Value, square: SquareUrl) -> Result<Box<dyn P
 /// What running one vector gave: the delivery's verdict, or a handshake's.
 #[derive(Debug)]
 enum Outcome {
-    Verified,
+    /// Verified, with the delivery's id and event.
+    Verified(Option<String>, Option<String>),
     Rejected(Error),
     /// A handshake that was answered as the file expects.
     Answered,
@@ -280,7 +369,10 @@ fn run(sender: &str, vector: &Value, square: SquareUrl, flip: bool) -> Result<Ou
     }
 
     Ok(match verifier.verify_incoming(&incoming, now) {
-        Ok(_) => Outcome::Verified,
+        Ok(delivery) => Outcome::Verified(
+            delivery.id().map(str::to_owned),
+            delivery.event().map(str::to_owned),
+        ),
         Err(err) => Outcome::Rejected(err),
     })
 }
@@ -297,7 +389,21 @@ fn check(sender: &str, vector: &Value, square: SquareUrl) -> Result<(), String> 
     };
     let outcome = run(sender, vector, square, false)?;
     match (valid, outcome) {
-        (true, Outcome::Verified | Outcome::Answered) => {}
+        (true, Outcome::Verified(id, event)) => {
+            let expected = METADATA
+                .iter()
+                .find(|(file, vector, _, _)| *file == sender && *vector == name);
+            if let Some((_, _, want_id, want_event)) = expected {
+                let got = (id.as_deref(), event.as_deref());
+                if got != (*want_id, *want_event) {
+                    return Err(format!(
+                        "id and event {got:?}, expected {:?}",
+                        (want_id, want_event)
+                    ));
+                }
+            }
+        }
+        (true, Outcome::Answered) => {}
         (true, other) => return Err(format!("expected to verify, got {other:?}")),
         (false, Outcome::Rejected(err) | Outcome::Refused(err)) => {
             let expected = rejection(sender, name)
@@ -374,6 +480,15 @@ fn every_recorded_and_published_vector() {
         failures.join("\n")
     );
     assert_eq!(ran, EXPECTED_VECTORS, "vectors run");
+    for (sender, vector, _, _) in METADATA {
+        let file = data(&format!("{sender}.json"));
+        assert!(
+            file["vectors"]
+                .as_array()
+                .is_some_and(|all| all.iter().any(|v| text(v, "name") == Some(vector))),
+            "METADATA names {sender}/{vector}, which is not in the file"
+        );
+    }
 }
 
 #[test]
