@@ -8,8 +8,7 @@
 //! `squareup` 46.0.0.20260916 `webhooks_helper.verify_signature`, npm
 //! `square` 46.0.0 `WebhooksHelper`). The URL is signed byte for byte: no
 //! port, slash or case normalisation, and a query string is part of it.
-//! The legacy `x-square-signature` (HMAC-SHA1 over the same bytes) is never
-//! read.
+//! The legacy `x-square-signature` (HMAC-SHA1) is never read.
 //!
 //! **Which URL.** Square signs the notification URL configured for the
 //! subscription, not whatever URL the request arrived at. Configure it
@@ -22,9 +21,9 @@
 //! request's public URL is not at hand.
 //!
 //! **Not covered by the signature:** every header, including
-//! `square-environment` and the retry headers. The event's id and type are in the
-//! signed body: [`Delivery::id`](crate::Delivery::id) is its top-level
-//! `event_id` (Square's idempotency key) and
+//! `square-environment` and the retry headers. The event's id and type
+//! are in the signed body: [`Delivery::id`](crate::Delivery::id) is its
+//! top-level `event_id` (Square's idempotency key) and
 //! [`Delivery::event`](crate::Delivery::event) its `type`.
 //!
 //! **Replay defence:** none in the scheme (no signed timestamp). Square
