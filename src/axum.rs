@@ -162,6 +162,11 @@ impl IntoResponse for Rejection {
         response
             .headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        // The receiver's answers may echo a sender's challenge: never sniffed.
+        response.headers_mut().insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
         if let Some(error) = error {
             response.extensions_mut().insert(error);
         }
