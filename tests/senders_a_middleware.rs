@@ -5,6 +5,13 @@
 //! signed body). Senders without one (Meta, Lemon Squeezy, Dropbox,
 //! Calendly, Paystack) are processed every time, which is what their
 //! missing id means. A tampered body is a 401 for every sender.
+//!
+//! The handshakes over the middleware: Meta's subscription GET (answered
+//! only with the configured verify token), Dropbox's GET challenge
+//! (`text/plain`, `nosniff`), Notion's unsigned verification POST (refused
+//! by the verifier; its token is read with `notion::verification_token`),
+//! Intercom's `ping` topic; and Square without a configured notification
+//! URL, verified over the public URL behind a proxy (`public_url`).
 
 mod tower_support;
 
@@ -18,8 +25,8 @@ use hooksig::{
     vercel::Vercel, workos::WorkOS, zendesk::Zendesk, Outgoing, Provider,
 };
 use http::Request;
-use http_body_util::Full;
-use tower::Layer;
+use http_body_util::{BodyExt, Full};
+use tower::{Layer, ServiceExt};
 use tower_support::{send, Recorder};
 
 const SECRET: &str = "middleware-secret";
@@ -91,4 +98,160 @@ async fn retries_are_deduplicated_wherever_the_sender_has_an_id() {
     let square = Square::new(SECRET).unwrap().notification_url(URL).unwrap();
     twice("square", square, true).await;
     twice("zendesk", Zendesk::new(SECRET).unwrap(), true).await;
+}
+
+/// Sends `request` through `service`: status, content type, nosniff, body.
+async fn call<S, RB>(
+    service: &S,
+    request: Request<Full<Bytes>>,
+) -> (u16, Option<String>, Option<String>, String)
+where
+    S: tower::Service<Request<Full<Bytes>>, Response = http::Response<RB>> + Clone,
+    S::Error: std::fmt::Debug,
+    RB: http_body::Body,
+    RB::Error: std::fmt::Debug,
+{
+    let response = service.clone().oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    let (content_type, nosniff) = (header("content-type"), header("x-content-type-options"));
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        content_type,
+        nosniff,
+        String::from_utf8_lossy(&body).into_owned(),
+    )
+}
+
+fn get(uri: &str) -> Request<Full<Bytes>> {
+    Request::get(uri)
+        .header("host", "example.com")
+        .body(Full::new(Bytes::new()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn meta_and_dropbox_get_challenges_are_answered_without_the_handler() {
+    // tests/data/providers/meta.json "handshake-subscribe" and
+    // "handshake-wrong-verify-token".
+    let recorder = Recorder::default();
+    let meta = Meta::new(SECRET).unwrap().verify_token("my-verify-token");
+    let service = VerifyLayer::new(meta).layer(recorder.handler());
+    let ok = "/meta/webhook?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=my-verify-token";
+    let (status, content_type, nosniff, body) = call(&service, get(ok)).await;
+    assert_eq!((status, body.as_str()), (200, "1158201444"));
+    assert_eq!(content_type.as_deref(), Some("text/plain"));
+    assert_eq!(nosniff.as_deref(), Some("nosniff"));
+    let wrong = ok.replace("=my-verify-token", "=wrong");
+    let (status, _, _, body) = call(&service, get(&wrong)).await;
+    assert_eq!(status, 401);
+    assert!(!body.contains("1158201444"), "{body}");
+    // Without a verify token nothing is echoed: the GET is an unsigned
+    // request like any other.
+    let unconfigured = VerifyLayer::new(Meta::new(SECRET).unwrap()).layer(recorder.handler());
+    let (status, _, _, body) = call(&unconfigured, get(ok)).await;
+    assert_eq!(status, 400);
+    assert!(!body.contains("1158201444"), "{body}");
+
+    // tests/data/providers/dropbox.json "handshake-challenge".
+    let service = VerifyLayer::new(Dropbox::new(SECRET).unwrap()).layer(recorder.handler());
+    let (status, content_type, nosniff, body) =
+        call(&service, get("/dropbox/webhook?challenge=abc123")).await;
+    assert_eq!((status, body.as_str()), (200, "abc123"));
+    assert_eq!(content_type.as_deref(), Some("text/plain"));
+    assert_eq!(nosniff.as_deref(), Some("nosniff"));
+    let (status, _, _, body) = call(&service, get("/dropbox/webhook?challenge=%3Cb%3E")).await;
+    assert_eq!(status, 400);
+    assert!(!body.contains("<b>"), "{body}");
+    assert_eq!(recorder.calls(), 0, "no handshake reaches the handler");
+}
+
+#[tokio::test]
+async fn notion_verification_post_and_intercom_ping() {
+    // tests/data/providers/notion.json "handshake-verification-token-post":
+    // unsigned, so the middleware refuses it; the operator reads the token
+    // with `notion::verification_token` (here, as a handler of a route
+    // without the middleware would).
+    let recorder = Recorder::default();
+    let service = VerifyLayer::new(Notion::new(SECRET).unwrap()).layer(recorder.handler());
+    let body = br#"{"verification_token":"secret_tMrlL1qK5vuQAh1b6cZGhFChZTSYJlce98V0pYn7yBl"}"#;
+    let post = || {
+        Request::post("/notion")
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::from_static(body)))
+            .unwrap()
+    };
+    let (status, _, _, _) = call(&service, post()).await;
+    assert_eq!(status, 400);
+    assert_eq!(recorder.calls(), 0);
+    let request = post();
+    assert_eq!(
+        hooksig::notion::verification_token(request.headers(), body),
+        Some("secret_tMrlL1qK5vuQAh1b6cZGhFChZTSYJlce98V0pYn7yBl")
+    );
+
+    // Intercom's `ping` topic is answered as a ping when asked.
+    let intercom = Intercom::new(SECRET).unwrap();
+    let service = VerifyLayer::new(intercom.clone())
+        .answer_pings(true)
+        .layer(recorder.handler());
+    let ping = br#"{"type":"notification_event","topic":"ping","id":"notif_1"}"#;
+    let mut request = Request::post("/intercom")
+        .body(Full::new(Bytes::from_static(ping)))
+        .unwrap();
+    request
+        .headers_mut()
+        .extend(intercom.sign_headers(&Outgoing::new(ping)).unwrap());
+    let (status, _, _, body) = call(&service, request).await;
+    assert_eq!((status, body.as_str()), (200, r#"{"status":"pong"}"#));
+    assert_eq!(recorder.calls(), 0);
+}
+
+#[tokio::test]
+async fn square_verifies_over_the_public_url_behind_a_proxy() {
+    let recorder = Recorder::default();
+    let public = "https://hooks.example.com";
+    let square = Square::new(SECRET).unwrap();
+    let body = br#"{"event_id":"sq-1","type":"payment.updated"}"#;
+    let request = || {
+        let headers = square
+            .sign_headers(&Outgoing::new(body).url("https://hooks.example.com/square?env=prod"))
+            .unwrap();
+        // What the server behind the proxy sees: another host.
+        let mut request = Request::post("/square?env=prod")
+            .header("host", "10.0.0.7:8080")
+            .body(Full::new(Bytes::from_static(body)))
+            .unwrap();
+        request.headers_mut().extend(headers);
+        request
+    };
+    let direct = VerifyLayer::new(square.clone()).layer(recorder.handler());
+    assert_eq!(
+        call(&direct, request()).await.0,
+        401,
+        "the proxy's host is not signed"
+    );
+    let behind = VerifyLayer::new(square.clone())
+        .public_url(public)
+        .dedup(MemoryStore::new())
+        .layer(recorder.handler());
+    assert_eq!(call(&behind, request()).await.3, "handled");
+    assert_eq!(
+        call(&behind, request()).await.3,
+        r#"{"status":"duplicate"}"#
+    );
+    // A configured notification URL needs neither.
+    let configured = Square::new(SECRET)
+        .unwrap()
+        .notification_url("https://hooks.example.com/square?env=prod")
+        .unwrap();
+    let service = VerifyLayer::new(configured).layer(recorder.handler());
+    assert_eq!(call(&service, request()).await.3, "handled");
+    assert_eq!(recorder.calls(), 2);
 }
