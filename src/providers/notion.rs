@@ -21,7 +21,11 @@
 //! can send one. [`verification_token`] reads the token so you can show it
 //! to an operator (log it, or display it), but hooksig never treats it as
 //! a secret or as proof of anything, and [`Notion`] itself rejects the
-//! POST (it has no signature).
+//! POST (it has no signature): behind the middleware it is a 400 and never
+//! reaches your handler. While you create the subscription, read the token
+//! where the request arrives before the middleware (or from your access
+//! log), then configure it; it is the signing key from then on, so treat
+//! what you log accordingly.
 //!
 //! ```
 //! use hooksig::{notion::{self, Notion}, Provider};
