@@ -577,7 +577,7 @@ impl Answer {
     }
 
     /// The answer of a provider's handshake ([`Delivery::reply`](crate::Delivery::reply),
-    /// [`Provider::challenge`](crate::Provider::challenge)).
+    /// [`Provider::challenge`]).
     #[must_use]
     pub fn from_reply(reply: crate::Reply) -> Self {
         let status = reply.status();
@@ -619,6 +619,29 @@ impl Answer {
     #[must_use]
     pub fn error(&self) -> Option<&Error> {
         self.error.as_ref()
+    }
+
+    /// The answer as an `http` 1 response whose body `body` makes from the
+    /// bytes: the status, the `Content-Type`, `X-Content-Type-Options:
+    /// nosniff` (an answer may echo a sender's challenge: it is never
+    /// sniffed), and a rejection's [`Error`] in the extensions for outer
+    /// layers.
+    pub fn into_response<B>(self, body: impl FnOnce(Bytes) -> B) -> http::Response<B> {
+        let mut response = http::Response::new(body(self.body));
+        *response.status_mut() = self.status;
+        let headers = response.headers_mut();
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static(self.content_type),
+        );
+        headers.insert(
+            http::header::X_CONTENT_TYPE_OPTIONS,
+            http::HeaderValue::from_static("nosniff"),
+        );
+        if let Some(error) = self.error {
+            response.extensions_mut().insert(error);
+        }
+        response
     }
 
     /// The status, content type, body and error, to build a response.
