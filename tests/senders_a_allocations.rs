@@ -8,13 +8,10 @@
 //! measured as part of the call. Signing, which may allocate, happens
 //! before counting.
 //!
-//! A counting global allocator records the allocations of the current
-//! thread only, and a sanity test shows that it sees one.
+//! The counting allocator of `tests/counting_alloc` records the
+//! allocations of the current thread only; a sanity test shows that it
+//! sees one.
 
-#![allow(unsafe_code)]
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::hint::black_box;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -25,42 +22,8 @@ use hooksig::{
     vercel::Vercel, workos::WorkOS, zendesk::Zendesk, Incoming, Outgoing, Provider,
 };
 
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn bump() {
-    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; the
-// counter is a const-initialised thread-local `Cell`, which never allocates.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        bump();
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        bump();
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        bump();
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn allocations() -> usize {
-    ALLOCATIONS.with(Cell::get)
-}
+mod counting_alloc;
+use counting_alloc::allocations;
 
 const TS: u64 = 1_767_225_600;
 const URL: &str = "https://example.com/hook?x=1";

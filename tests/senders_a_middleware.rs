@@ -25,9 +25,9 @@ use hooksig::{
     vercel::Vercel, workos::WorkOS, zendesk::Zendesk, Outgoing, Provider,
 };
 use http::Request;
-use http_body_util::{BodyExt, Full};
-use tower::{Layer, ServiceExt};
-use tower_support::{send, Recorder};
+use http_body_util::Full;
+use tower::Layer;
+use tower_support::{call, send, Recorder};
 
 const SECRET: &str = "middleware-secret";
 const URL: &str = "https://example.com/hooks";
@@ -98,35 +98,6 @@ async fn retries_are_deduplicated_wherever_the_sender_has_an_id() {
     let square = Square::new(SECRET).unwrap().notification_url(URL).unwrap();
     twice("square", square, true).await;
     twice("zendesk", Zendesk::new(SECRET).unwrap(), true).await;
-}
-
-/// Sends `request` through `service`: status, content type, nosniff, body.
-async fn call<S, RB>(
-    service: &S,
-    request: Request<Full<Bytes>>,
-) -> (u16, Option<String>, Option<String>, String)
-where
-    S: tower::Service<Request<Full<Bytes>>, Response = http::Response<RB>> + Clone,
-    S::Error: std::fmt::Debug,
-    RB: http_body::Body,
-    RB::Error: std::fmt::Debug,
-{
-    let response = service.clone().oneshot(request).await.unwrap();
-    let status = response.status().as_u16();
-    let header = |name| {
-        response
-            .headers()
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_owned())
-    };
-    let (content_type, nosniff) = (header("content-type"), header("x-content-type-options"));
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        content_type,
-        nosniff,
-        String::from_utf8_lossy(&body).into_owned(),
-    )
 }
 
 fn get(uri: &str) -> Request<Full<Bytes>> {
