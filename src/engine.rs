@@ -685,6 +685,7 @@ fn verify_parts<P: Primitive>(
                 .path()
                 .ok_or_else(|| needs("this scheme signs the request path: pass the public URL with `Incoming::url`"))?
                 .as_bytes(),
+            Part::Configured(bytes) => bytes,
         };
     }
     keys.verify(&parts[..scheme.content.len()], tags)
@@ -1022,6 +1023,7 @@ impl<S: Sender + fmt::Debug> crate::Provider for Verifier<S> {
                     .path()
                     .unwrap_or("/")
                     .as_bytes(),
+                Part::Configured(bytes) => bytes,
             });
         }
         let signature = self.sign_parts(&parts)?;

@@ -40,4 +40,14 @@ pub use error::Error;
 pub use headers::{Headers, Lookup};
 pub use incoming::Incoming;
 pub use provider::{Outgoing, Provider};
+#[cfg(feature = "sha512")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sha512")))]
+pub use providers::paystack;
+pub use providers::{
+    bitbucket, calendly, dropbox, jira, lemonsqueezy, meta, mux, notion, paddle, razorpay, sentry,
+    square, typeform, workos, zendesk,
+};
 pub use providers::{generic, github, linear, notify, shopify, slack, standard, stripe};
+#[cfg(feature = "sha1")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sha1")))]
+pub use providers::{intercom, vercel};
