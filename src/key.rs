@@ -128,6 +128,83 @@ impl<M: Mac + KeyInit + Clone, const N: usize> MacKeys<M, N> {
     }
 }
 
+/// The shared tokens of a token scheme
+/// ([`Algorithm::SharedToken`](crate::scheme::Algorithm::SharedToken)):
+/// the SHA-256 digest of each accepted token, compared in constant time
+/// with the digest of the presented one (so neither the length nor the
+/// first differing byte shows in the timing), and the current token itself,
+/// for signing. The token is wiped when dropped.
+#[derive(Clone)]
+pub(crate) struct TokenKeys {
+    current: Vec<u8>,
+    digests: Vec<[u8; 32]>,
+}
+
+/// The SHA-256 digest of a token.
+pub(crate) fn token_digest(token: &[u8]) -> [u8; 32] {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(token).into()
+}
+
+impl TokenKeys {
+    /// A set holding one token.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when the token is empty.
+    pub(crate) fn new(token: &[u8]) -> Result<Self, Error> {
+        if token.is_empty() {
+            return Err(Error::InvalidConfig("secret is empty"));
+        }
+        Ok(TokenKeys {
+            current: token.to_vec(),
+            digests: vec![token_digest(token)],
+        })
+    }
+
+    /// Adds a previous token that is still accepted.
+    ///
+    /// # Errors
+    ///
+    /// As [`TokenKeys::new`].
+    pub(crate) fn add_previous(&mut self, token: &[u8]) -> Result<(), Error> {
+        if token.is_empty() {
+            return Err(Error::InvalidConfig("secret is empty"));
+        }
+        self.digests.push(token_digest(token));
+        Ok(())
+    }
+
+    /// Whether the presented token's digest is that of an accepted token;
+    /// every accepted digest is compared, in constant time.
+    pub(crate) fn accepts(&self, presented: &[[u8; 32]]) -> bool {
+        let mut matched = Choice::from(0);
+        for digest in &self.digests {
+            for given in presented {
+                matched |= tags_equal(digest, given);
+            }
+        }
+        bool::from(matched)
+    }
+
+    /// The current token.
+    pub(crate) fn current(&self) -> &[u8] {
+        &self.current
+    }
+
+    /// How many tokens are accepted.
+    pub(crate) fn count(&self) -> usize {
+        self.digests.len()
+    }
+}
+
+impl Drop for TokenKeys {
+    fn drop(&mut self) {
+        self.current.fill(0);
+        std::hint::black_box(&self.current);
+    }
+}
+
 impl<M, const N: usize> fmt::Debug for MacKeys<M, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Keys")
