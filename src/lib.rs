@@ -32,4 +32,7 @@ pub use error::Error;
 pub use headers::{Headers, Lookup};
 pub use incoming::Incoming;
 pub use provider::{Outgoing, Provider};
-pub use providers::{generic, github, linear, notify, shopify, slack, standard, stripe};
+#[cfg(feature = "ed25519")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ed25519")))]
+pub use providers::discord;
+pub use providers::{generic, github, linear, notify, shopify, slack, standard, stripe, zoom};

@@ -2,6 +2,8 @@
 //! and its docs) and only the code that is truly its own. The engine
 //! ([`crate::engine`]) runs them all.
 
+#[cfg(feature = "ed25519")]
+pub mod discord;
 pub mod generic;
 pub mod github;
 pub mod linear;
@@ -10,3 +12,4 @@ pub mod shopify;
 pub mod slack;
 pub mod standard;
 pub mod stripe;
+pub mod zoom;
