@@ -35,4 +35,6 @@ pub use provider::{Outgoing, Provider};
 #[cfg(feature = "ed25519")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ed25519")))]
 pub use providers::discord;
-pub use providers::{generic, github, linear, notify, shopify, slack, standard, stripe, zoom};
+pub use providers::{
+    generic, github, gitlab, linear, notify, shopify, slack, standard, stripe, telegram, zoom,
+};

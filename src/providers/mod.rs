@@ -6,10 +6,12 @@
 pub mod discord;
 pub mod generic;
 pub mod github;
+pub mod gitlab;
 pub mod linear;
 pub mod notify;
 pub mod shopify;
 pub mod slack;
 pub mod standard;
 pub mod stripe;
+pub mod telegram;
 pub mod zoom;
