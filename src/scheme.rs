@@ -169,7 +169,8 @@ pub enum KeyFormat {
     /// The secret is hex; the decoded bytes are the key.
     Hex,
     /// `whsec_` and base64 (the prefix optional), as Standard Webhooks and
-    /// Svix show secrets; decoded as their libraries decode it.
+    /// Svix show secrets; decoded as their libraries decode it. Supabase's
+    /// `v1,whsec_<base64>` form is read too (the `v1,` is dropped).
     Whsec,
 }
 
