@@ -126,6 +126,7 @@ pub trait Sender: sealed::Sealed + Clone + Send + Sync + 'static {
     fn set_tolerance(&mut self, scheme: &mut Scheme, tolerance: Duration) {
         if let Some(timestamp) = &mut scheme.timestamp {
             timestamp.tolerance = tolerance;
+            timestamp.bounded = true;
         }
     }
 
@@ -622,6 +623,9 @@ fn body_member_problems(member: &str) -> [&'static str; 3] {
 }
 
 fn check_window(stamp: Stamp, now: SystemTime, ts: &crate::scheme::Timestamp) -> Result<(), Error> {
+    if !ts.bounded {
+        return Ok(());
+    }
     let result = if stamp.millis {
         time::check_window_millis(stamp.value, now, ts.tolerance)
     } else {
@@ -980,7 +984,7 @@ impl<S: Sender> fmt::Debug for Verifier<S> {
             },
             &self.keys.count(),
         );
-        if let Some(ts) = &self.scheme.timestamp {
+        if let Some(ts) = self.scheme.timestamp.as_ref().filter(|ts| ts.bounded) {
             out.field("tolerance", &ts.tolerance);
         }
         out.finish_non_exhaustive()

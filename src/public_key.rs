@@ -298,9 +298,13 @@ impl Primitive for P256Keys {
         let digest = hash.finalize();
         for tag in tags {
             let bytes = &tag.bytes[..usize::from(tag.len)];
-            let signature = match p256::ecdsa::DerSignature::from_bytes(bytes) {
-                Ok(der) => p256::ecdsa::Signature::try_from(der).ok(),
-                Err(_) => p256::ecdsa::Signature::from_slice(bytes).ok(),
+            // Only the configured layout: a sender that sends DER never
+            // has a raw `r ‖ s` accepted in its name, nor the reverse.
+            let signature = match self.format {
+                crate::scheme::EcdsaFormat::Der => p256::ecdsa::DerSignature::from_bytes(bytes)
+                    .ok()
+                    .and_then(|der| p256::ecdsa::Signature::try_from(der).ok()),
+                crate::scheme::EcdsaFormat::Fixed => p256::ecdsa::Signature::from_slice(bytes).ok(),
             };
             let Some(signature) = signature else { continue };
             for key in &self.keys {

@@ -215,6 +215,8 @@ pub struct Timestamp {
     pub(crate) unit: Unit,
     pub(crate) tolerance: Duration,
     pub(crate) future: bool,
+    /// Whether the window is checked at all.
+    pub(crate) bounded: bool,
 }
 
 /// The tolerance a [`Timestamp`] starts with: 5 minutes.
@@ -227,6 +229,7 @@ impl Timestamp {
             unit: Unit::Seconds,
             tolerance: DEFAULT_TOLERANCE,
             future: true,
+            bounded: true,
         }
     }
 
@@ -270,6 +273,16 @@ impl Timestamp {
     /// seconds, milliseconds and RFC 3339 times in whole milliseconds.
     pub fn tolerance(mut self, tolerance: Duration) -> Self {
         self.tolerance = tolerance;
+        self
+    }
+
+    /// Signs and reads the timestamp ([`Delivery::timestamp`](crate::Delivery::timestamp))
+    /// but checks no window, as for a sender whose own libraries check none
+    /// and whose retries may carry an old timestamp (SendGrid). A verifier's
+    /// [`tolerance`](crate::engine::Verifier::tolerance) turns a window on.
+    /// Defaults to checking the window.
+    pub fn unbounded(mut self) -> Self {
+        self.bounded = false;
         self
     }
 
