@@ -35,6 +35,9 @@ pub use provider::{Outgoing, Provider};
 #[cfg(feature = "ed25519")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ed25519")))]
 pub use providers::discord;
+#[cfg(feature = "p256")]
+#[cfg_attr(docsrs, doc(cfg(feature = "p256")))]
+pub use providers::sendgrid;
 pub use providers::{
     generic, github, gitlab, linear, notify, shopify, slack, standard, stripe, telegram, zoom,
 };

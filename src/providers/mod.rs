@@ -9,6 +9,8 @@ pub mod github;
 pub mod gitlab;
 pub mod linear;
 pub mod notify;
+#[cfg(feature = "p256")]
+pub mod sendgrid;
 pub mod shopify;
 pub mod slack;
 pub mod standard;
