@@ -16,4 +16,5 @@ pub mod slack;
 pub mod standard;
 pub mod stripe;
 pub mod telegram;
+pub mod twitch;
 pub mod zoom;
