@@ -53,6 +53,27 @@ fn pem(key: &[u8]) -> Option<&str> {
         .filter(|text| text.starts_with("-----BEGIN"))
 }
 
+/// The DER document inside a PEM text (`-----BEGIN …-----`, base64,
+/// `-----END …-----`).
+#[cfg(feature = "ed25519")]
+fn pem_der(pem: &str) -> Option<Vec<u8>> {
+    let mut lines = pem.lines().map(str::trim).filter(|line| !line.is_empty());
+    if !lines.next()?.starts_with("-----BEGIN ") {
+        return None;
+    }
+    let mut encoded = String::new();
+    for line in lines {
+        if line.starts_with("-----END ") {
+            use base64::Engine as _;
+            return base64::engine::general_purpose::STANDARD
+                .decode(encoded)
+                .ok();
+        }
+        encoded.push_str(line);
+    }
+    None
+}
+
 /// Ed25519 verifying keys: the current one first, then any kept during a
 /// rotation.
 #[cfg(feature = "ed25519")]
@@ -72,7 +93,8 @@ fn ed25519_key(key: &[u8]) -> Result<ed25519_dalek::VerifyingKey, Error> {
         )
     };
     if let Some(pem) = pem(key) {
-        return ed25519_dalek::VerifyingKey::from_public_key_pem(pem).map_err(|_| invalid());
+        let der = pem_der(pem).ok_or_else(invalid)?;
+        return ed25519_dalek::VerifyingKey::from_public_key_der(&der).map_err(|_| invalid());
     }
     let mut found = None;
     key_bytes(key, 32, |bytes| {
@@ -107,7 +129,8 @@ impl Ed25519Keys {
             )
         };
         let signing = if let Some(pem) = pem(key) {
-            ed25519_dalek::SigningKey::from_pkcs8_pem(pem).map_err(|_| invalid())?
+            let der = pem_der(pem).ok_or_else(invalid)?;
+            ed25519_dalek::SigningKey::from_pkcs8_der(&der).map_err(|_| invalid())?
         } else {
             let text = std::str::from_utf8(key).ok().map(str::trim);
             let stripped = text.and_then(|t| t.strip_prefix("whsk_"));
