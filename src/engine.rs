@@ -106,6 +106,18 @@ pub trait Sender: sealed::Sealed + Clone + Send + Sync + 'static {
         None
     }
 
+    /// Keeps what the sender's own verification needs of a secret besides
+    /// the scheme's keys (HubSpot's v1/v2 hash state), for the secret given
+    /// to `new` and each one given to `with_previous`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] for a secret the sender cannot use.
+    #[doc(hidden)]
+    fn keep_secret(&mut self, _secret: &[u8]) -> Result<(), Error> {
+        Ok(())
+    }
+
     /// Extra headers the sender sends with a signed delivery.
     ///
     /// # Errors
@@ -857,6 +869,8 @@ impl<S: Sender> Verifier<S> {
         }
         let keys =
             encoding::key_bytes(secret, scheme.key, |key| KeySet::new(scheme.algorithm, key))?;
+        let mut spec = spec;
+        spec.keep_secret(secret)?;
         Ok(Verifier { scheme, keys, spec })
     }
 
@@ -886,6 +900,7 @@ impl<S: Sender> Verifier<S> {
         encoding::key_bytes(secret.as_ref(), self.scheme.key, |key| {
             keys.add_previous(key)
         })?;
+        self.spec.keep_secret(secret.as_ref())?;
         Ok(self)
     }
 
