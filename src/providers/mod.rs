@@ -7,6 +7,7 @@ pub mod discord;
 pub mod generic;
 pub mod github;
 pub mod gitlab;
+pub mod hubspot;
 pub mod linear;
 pub mod notify;
 #[cfg(feature = "p256")]
