@@ -39,6 +39,6 @@ pub use providers::discord;
 #[cfg_attr(docsrs, doc(cfg(feature = "p256")))]
 pub use providers::sendgrid;
 pub use providers::{
-    generic, github, gitlab, hubspot, linear, notify, shopify, slack, standard, stripe, telegram,
-    twitch, zoom,
+    generic, github, gitlab, hubspot, linear, mailgun, notify, shopify, slack, standard, stripe,
+    telegram, twitch, zoom,
 };

@@ -269,6 +269,12 @@ fn twitch_vectors() {
 }
 
 #[test]
+fn mailgun_vectors() {
+    use hooksig::mailgun::Mailgun;
+    assert_eq!(run_file("mailgun.json", |key| boxed(Mailgun::new(key))), 5);
+}
+
+#[test]
 fn hubspot_vectors() {
     use hooksig::hubspot::HubSpot;
     assert_eq!(run_file("hubspot.json", |key| boxed(HubSpot::new(key))), 20);

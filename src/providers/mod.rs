@@ -9,6 +9,7 @@ pub mod github;
 pub mod gitlab;
 pub mod hubspot;
 pub mod linear;
+pub mod mailgun;
 pub mod notify;
 #[cfg(feature = "p256")]
 pub mod sendgrid;
