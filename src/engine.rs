@@ -106,6 +106,23 @@ pub trait Sender: sealed::Sealed + Clone + Send + Sync + 'static {
         None
     }
 
+    /// [`sign_extra`](Sender::sign_extra) with the verifier's keys, for a
+    /// sender whose signature the scheme cannot compute (Twilio's sorted
+    /// form parameters): it may replace the signature header.
+    ///
+    /// # Errors
+    ///
+    /// As [`sign_extra`](Sender::sign_extra).
+    #[doc(hidden)]
+    fn sign_with_keys(
+        &self,
+        _keys: &Keys<'_>,
+        outgoing: &Outgoing<'_>,
+        headers: &mut http::HeaderMap,
+    ) -> Result<(), Error> {
+        self.sign_extra(outgoing, headers)
+    }
+
     /// Keeps what the sender's own verification needs of a secret besides
     /// the scheme's keys (HubSpot's v1/v2 hash state), for the secret given
     /// to `new` and each one given to `with_previous`.
@@ -185,7 +202,64 @@ impl fmt::Debug for Keys<'_> {
     }
 }
 
+/// Content fed to a MAC chunk by chunk ([`Keys::check_fed`]).
+pub(crate) type Feed<'f> = &'f dyn Fn(&mut dyn FnMut(&[u8]));
+
 impl Keys<'_> {
+    /// Checks `signature` (encoded in `encoding`) over the content `feed`
+    /// hands its sink, against every accepted key, without allocating;
+    /// only for MAC schemes.
+    ///
+    /// # Errors
+    ///
+    /// The decoding problem when `signature` does not decode; inside `Ok`,
+    /// [`Error::SignatureMismatch`], or [`Error::InvalidConfig`] for
+    /// public-key or token schemes.
+    pub(crate) fn check_fed(
+        &self,
+        feed: Feed<'_>,
+        signature: &[u8],
+        encoding: crate::scheme::Encoding,
+    ) -> Result<Result<(), Error>, &'static str> {
+        fn run<M: hmac::Mac + hmac::digest::KeyInit + Clone, const N: usize>(
+            keys: &MacKeys<M, N>,
+            feed: Feed<'_>,
+            signature: &[u8],
+            encoding: crate::scheme::Encoding,
+        ) -> Result<Result<(), Error>, &'static str> {
+            let tag = <MacKeys<M, N> as Primitive>::decode(signature, encoding)?;
+            Ok(keys.verify_fed(feed, &[tag]))
+        }
+        match self.0 {
+            KeySet::Sha256(keys) => run(keys, feed, signature, encoding),
+            #[cfg(feature = "sha1")]
+            KeySet::Sha1(keys) => run(keys, feed, signature, encoding),
+            #[cfg(feature = "sha512")]
+            KeySet::Sha512(keys) => run(keys, feed, signature, encoding),
+            _ => Ok(Err(Error::InvalidConfig(
+                "fed content is only for MAC schemes",
+            ))),
+        }
+    }
+
+    /// The MAC of fed content under the current key, encoded; `None` for
+    /// public-key or token schemes.
+    pub(crate) fn sign_fed(
+        &self,
+        feed: Feed<'_>,
+        encoding: crate::scheme::Encoding,
+    ) -> Option<String> {
+        let tag: Vec<u8> = match self.0 {
+            KeySet::Sha256(keys) => keys.sign_fed(feed).to_vec(),
+            #[cfg(feature = "sha1")]
+            KeySet::Sha1(keys) => keys.sign_fed(feed).to_vec(),
+            #[cfg(feature = "sha512")]
+            KeySet::Sha512(keys) => keys.sign_fed(feed).to_vec(),
+            _ => return None,
+        };
+        Some(encoding::encode(&tag, encoding))
+    }
+
     /// The HMAC-SHA256 of `parts` under the current key; `None` for keys
     /// of another algorithm.
     pub(crate) fn hmac_sha256(&self, parts: &[&[u8]]) -> Option<[u8; 32]> {
@@ -1133,7 +1207,8 @@ impl<S: Sender + fmt::Debug> crate::Provider for Verifier<S> {
                 provider::insert(&mut headers, name, value)?;
             }
         }
-        self.spec.sign_extra(outgoing, &mut headers)?;
+        self.spec
+            .sign_with_keys(&Keys(&self.keys), outgoing, &mut headers)?;
         Ok(headers)
     }
 }
