@@ -38,6 +38,9 @@ pub use providers::discord;
 #[cfg(feature = "p256")]
 #[cfg_attr(docsrs, doc(cfg(feature = "p256")))]
 pub use providers::sendgrid;
+#[cfg(feature = "sha1")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sha1")))]
+pub use providers::twilio;
 pub use providers::{
     generic, github, gitlab, hubspot, linear, mailgun, notify, shopify, slack, standard, stripe,
     telegram, twitch, zoom,

@@ -268,6 +268,41 @@ fn twitch_vectors() {
     assert_eq!(run_file("twitch.json", |key| boxed(Twitch::new(key))), 6);
 }
 
+#[cfg(feature = "sha1")]
+#[test]
+fn twilio_vectors() {
+    use hooksig::twilio::Twilio;
+    let (_, vectors) = load("twilio.json");
+    // SharedKey vectors are checked with a SharedKey verifier.
+    let shared = |v: &Value| {
+        v["headers"]
+            .get("X-Twilio-Webhooks-Signature-Settings")
+            .is_some()
+    };
+    let names: Vec<&str> = vectors
+        .iter()
+        .filter(|v| shared(v))
+        .map(|v| text(v, "name").unwrap())
+        .collect();
+    assert_eq!(
+        run_file("twilio.json", |key| {
+            if key.starts_with("shared-key") {
+                boxed(Twilio::shared_key(key))
+            } else {
+                boxed(Twilio::new(key))
+            }
+        }),
+        24
+    );
+    assert_eq!(
+        names,
+        [
+            "sharedkey-hmac-sha256",
+            "sharedkey-header-but-sha1-signature"
+        ]
+    );
+}
+
 #[test]
 fn mailgun_vectors() {
     use hooksig::mailgun::Mailgun;

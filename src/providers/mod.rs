@@ -18,5 +18,7 @@ pub mod slack;
 pub mod standard;
 pub mod stripe;
 pub mod telegram;
+#[cfg(feature = "sha1")]
+pub mod twilio;
 pub mod twitch;
 pub mod zoom;
