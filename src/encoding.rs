@@ -185,7 +185,7 @@ pub(crate) fn decode_up_to(
 ) -> Result<usize, &'static str> {
     match encoding {
         Encoding::Hex | Encoding::HexLower => {
-            if input.len() % 2 != 0 || input.len() / 2 > out.len() {
+            if !input.len().is_multiple_of(2) || input.len() / 2 > out.len() {
                 return Err("expected at most 144 hex digits");
             }
             if encoding == Encoding::HexLower && input.iter().any(u8::is_ascii_uppercase) {
