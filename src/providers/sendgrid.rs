@@ -24,7 +24,7 @@
 //! and retries a failed post for up to 72 hours, and it does not document
 //! whether a retry is signed afresh. Set `.tolerance(..)` to refuse old
 //! posts once you know your traffic. Deduplicate on each event's
-//! `sg_event_id` (inside the body's array, so not a [`Delivery::id`]).
+//! `sg_event_id` (inside the body's array, so not a [`Delivery::id`](crate::Delivery::id)).
 //!
 //! ```
 //! use hooksig::{sendgrid::SendGrid, Provider};

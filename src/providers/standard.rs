@@ -16,7 +16,7 @@
 //!   appear once (a repeated one is a 400);
 //! - `webhook-id`: any non-empty UTF-8 value without a `.`, which would
 //!   make the signed content ambiguous (an id that is not UTF-8 could not be
-//!   read back through [`Delivery::id`] nor deduplicated on, so it is a
+//!   read back through [`Delivery::id`](crate::Delivery::id) nor deduplicated on, so it is a
 //!   400 too); `webhook-timestamp`: UNIX seconds, 1 to 20
 //!   ASCII digits, no sign or fraction;
 //! - in `webhook-signature`, entries separated by spaces: `v1,` followed by
@@ -39,7 +39,7 @@
 //! second, as for every scheme (the reference libraries check the window
 //! first; both orders are safe because the MAC covers the timestamp, and
 //! MAC-first means a forged request always gets the same opaque answer).
-//! Within the window, deduplicate on [`Delivery::id`] (`webhook-id`, which
+//! Within the window, deduplicate on [`Delivery::id`](crate::Delivery::id) (`webhook-id`, which
 //! is signed and kept across the sender's retries).
 //!
 //! The asymmetric `v1a` scheme (Ed25519, `whpk_` public keys) is verified

@@ -13,7 +13,7 @@
 //! it. Telegram offers nothing stronger; keep the token secret, serve the
 //! webhook over TLS only, and treat updates as untrusted input.
 //!
-//! Replay defence: none from the token. Deduplicate on [`Delivery::id`],
+//! Replay defence: none from the token. Deduplicate on [`Delivery::id`](crate::Delivery::id),
 //! the body's `update_id` (a number; its digits as text), which Telegram
 //! keeps when it redelivers an update, read when asked for.
 //!
