@@ -219,7 +219,7 @@ impl Keys<'_> {
         signature: &[u8],
         encoding: crate::scheme::Encoding,
     ) -> Result<Result<(), Error>, &'static str> {
-        fn run<M: hmac::Mac + hmac::digest::KeyInit + Clone, const N: usize>(
+        fn check_fed_with<M: hmac::Mac + hmac::digest::KeyInit + Clone, const N: usize>(
             keys: &MacKeys<M, N>,
             feed: Feed<'_>,
             signature: &[u8],
@@ -229,11 +229,11 @@ impl Keys<'_> {
             Ok(keys.verify_fed(feed, &[tag]))
         }
         match self.0 {
-            KeySet::Sha256(keys) => run(keys, feed, signature, encoding),
+            KeySet::Sha256(keys) => check_fed_with(keys, feed, signature, encoding),
             #[cfg(feature = "sha1")]
-            KeySet::Sha1(keys) => run(keys, feed, signature, encoding),
+            KeySet::Sha1(keys) => check_fed_with(keys, feed, signature, encoding),
             #[cfg(feature = "sha512")]
-            KeySet::Sha512(keys) => run(keys, feed, signature, encoding),
+            KeySet::Sha512(keys) => check_fed_with(keys, feed, signature, encoding),
             _ => Ok(Err(Error::InvalidConfig(
                 "fed content is only for MAC schemes",
             ))),
@@ -261,7 +261,7 @@ impl Keys<'_> {
 
     /// The HMAC-SHA256 of `parts` under the current key; `None` for keys
     /// of another algorithm.
-    pub(crate) fn hmac_sha256(&self, parts: &[&[u8]]) -> Option<[u8; 32]> {
+    pub(crate) fn sign_sha256(&self, parts: &[&[u8]]) -> Option<[u8; 32]> {
         match self.0 {
             KeySet::Sha256(keys) => Some(keys.sign(parts)),
             _ => None,
@@ -281,7 +281,7 @@ impl Keys<'_> {
         signatures: &[&[u8]],
         encoding: crate::scheme::Encoding,
     ) -> Result<Result<(), Error>, &'static str> {
-        fn run<P: Primitive>(
+        fn check_with<P: Primitive>(
             keys: &P,
             parts: &[&[u8]],
             signatures: &[&[u8]],
@@ -295,16 +295,16 @@ impl Keys<'_> {
             Ok(keys.verify(parts, tags))
         }
         match self.0 {
-            KeySet::Sha256(keys) => run(keys, parts, signatures, encoding),
+            KeySet::Sha256(keys) => check_with(keys, parts, signatures, encoding),
             #[cfg(feature = "sha1")]
-            KeySet::Sha1(keys) => run(keys, parts, signatures, encoding),
+            KeySet::Sha1(keys) => check_with(keys, parts, signatures, encoding),
             #[cfg(feature = "sha512")]
-            KeySet::Sha512(keys) => run(keys, parts, signatures, encoding),
+            KeySet::Sha512(keys) => check_with(keys, parts, signatures, encoding),
             #[cfg(feature = "ed25519")]
-            KeySet::Ed25519(keys) => run(keys, parts, signatures, encoding),
+            KeySet::Ed25519(keys) => check_with(keys, parts, signatures, encoding),
             #[cfg(feature = "p256")]
-            KeySet::P256(keys) => run(keys, parts, signatures, encoding),
-            KeySet::Token(keys) => run(keys, parts, signatures, encoding),
+            KeySet::P256(keys) => check_with(keys, parts, signatures, encoding),
+            KeySet::Token(keys) => check_with(keys, parts, signatures, encoding),
         }
     }
 }

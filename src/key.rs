@@ -186,8 +186,47 @@ pub(crate) struct TokenKeys {
 
 /// The SHA-256 digest of a token.
 pub(crate) fn token_digest(token: &[u8]) -> [u8; 32] {
+    sha256(token)
+}
+
+/// The SHA-256 digest of `data` (a public hash: Twilio's `bodySHA256`).
+pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
     use sha2::Digest as _;
-    sha2::Sha256::digest(token).into()
+    sha2::Sha256::digest(data).into()
+}
+
+/// Plain SHA-256 states with a secret absorbed first, for a sender that
+/// signs `SHA-256(secret ‖ content)` rather than an HMAC (HubSpot's v1 and
+/// v2): one per accepted secret, compared in constant time.
+#[derive(Clone, Default)]
+pub(crate) struct PrefixedHashes {
+    states: Vec<sha2::Sha256>,
+}
+
+impl PrefixedHashes {
+    /// Accepts `secret` too.
+    pub(crate) fn add(&mut self, secret: &[u8]) {
+        use sha2::Digest as _;
+        let mut state = sha2::Sha256::new();
+        state.update(secret);
+        self.states.push(state);
+    }
+
+    /// Whether `given` is the hash of any secret ‖ `parts`; every secret
+    /// is tried, each compared in constant time.
+    pub(crate) fn verify(&self, parts: &[&[u8]], given: &[u8; 32]) -> bool {
+        use sha2::Digest as _;
+        let mut matched = Choice::from(0);
+        for state in &self.states {
+            let mut hash = state.clone();
+            for part in parts {
+                hash.update(part);
+            }
+            let computed: [u8; 32] = hash.finalize().into();
+            matched |= tags_equal(&computed, given);
+        }
+        bool::from(matched)
+    }
 }
 
 impl TokenKeys {

@@ -59,8 +59,6 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use sha2::Digest as _;
-
 use crate::engine::{sealed, Keys, Sender, Verifier};
 use crate::error::HeaderName;
 use crate::headers::{self, Lookup};
@@ -86,7 +84,7 @@ pub const MAX_URL: usize = 8192;
 #[derive(Clone, Default)]
 pub struct Spec {
     /// SHA-256 states with each secret absorbed, for v1 and v2.
-    legacy: Vec<sha2::Sha256>,
+    legacy: crate::key::PrefixedHashes,
     v3_only: bool,
 }
 
@@ -214,18 +212,13 @@ impl Spec {
             b"v2" => Some(request(incoming)?),
             _ => return Err(malformed(VERSION_HEADER, "expected `v1` or `v2`")),
         };
-        let mut matched = subtle::Choice::from(0);
-        for state in &self.legacy {
-            let mut hash = state.clone();
-            if let Some((method, url)) = v2 {
-                hash.update(method.as_bytes());
-                hash.update(url.as_bytes());
-            }
-            hash.update(body);
-            let computed: [u8; 32] = hash.finalize().into();
-            matched |= crate::key::tags_equal(&computed, &given);
-        }
-        if bool::from(matched) {
+        let matched = match v2 {
+            Some((method, url)) => self
+                .legacy
+                .verify(&[method.as_bytes(), url.as_bytes(), body], &given),
+            None => self.legacy.verify(&[body], &given),
+        };
+        if matched {
             Ok(Delivery::new(<Spec as Sender>::NAME, body, headers))
         } else {
             Err(Error::SignatureMismatch)
@@ -251,9 +244,7 @@ impl Sender for Spec {
     }
 
     fn keep_secret(&mut self, secret: &[u8]) -> Result<(), Error> {
-        let mut state = sha2::Sha256::new();
-        state.update(secret);
-        self.legacy.push(state);
+        self.legacy.add(secret);
         Ok(())
     }
 

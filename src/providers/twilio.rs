@@ -68,8 +68,6 @@
 use std::cmp::Ordering;
 use std::time::SystemTime;
 
-use sha2::Digest as _;
-
 use crate::engine::{sealed, Keys, Sender, Verifier};
 use crate::error::HeaderName;
 use crate::headers::{self, Lookup};
@@ -359,7 +357,7 @@ impl Sender for Spec {
             }
             result?;
             if let Some(expected) = hash {
-                let digest: [u8; 32] = sha2::Sha256::digest(body).into();
+                let digest = crate::key::sha256(body);
                 let given =
                     crate::encoding::decode_exact::<32>(expected.as_bytes(), Encoding::HexLower);
                 if given != Ok(digest) {
@@ -396,7 +394,7 @@ impl Sender for Spec {
             .sign_fed(&feed, Encoding::Base64)
             .ok_or(Error::InvalidConfig("Twilio signs with a MAC"))?;
         provider::insert(headers, SIGNATURE_HEADER, &signature)?;
-        if keys.hmac_sha256(&[]).is_some() {
+        if keys.sign_sha256(&[]).is_some() {
             provider::insert(headers, SETTINGS_HEADER, "algorithm=HMAC_SHA256")?;
         }
         Ok(())
@@ -435,7 +433,7 @@ impl Verifier<Spec> {
 /// hex SHA-256 of the raw body.
 #[must_use]
 pub fn body_sha256(body: &[u8]) -> String {
-    hex::encode(sha2::Sha256::digest(body))
+    hex::encode(crate::key::sha256(body))
 }
 
 #[cfg(test)]

@@ -135,7 +135,7 @@ impl Sender for Spec {
         if body.len() > VALIDATION_MAX || !contains(body, URL_VALIDATION.as_bytes()) {
             return Ok(delivery);
         }
-        let tag = plain_token(body).and_then(|token| keys.hmac_sha256(&[token.as_bytes()]));
+        let tag = plain_token(body).and_then(|token| keys.sign_sha256(&[token.as_bytes()]));
         Ok(match tag {
             Some(tag) => delivery.with_reply(ReplyPlan::Keyed {
                 tag,
