@@ -521,4 +521,32 @@ mod tests {
             Err(Problem::NotJson)
         );
     }
+
+    #[test]
+    fn digits_and_objects_are_borrowed_raw() {
+        let body = br#"{"update_id":123456789012345678901234,"signature":{"token":"t","n":[1,{"a":2}]},"x":1}"#;
+        let wanted = [("update_id", Kind::Digits), ("signature", Kind::Object)];
+        let [Value::Raw(digits), Value::Raw(object)] = top_level(body, &wanted).unwrap() else {
+            panic!("raw values");
+        };
+        assert_eq!(digits, "123456789012345678901234");
+        assert_eq!(object, r#"{"token":"t","n":[1,{"a":2}]}"#);
+        assert_eq!(
+            top_level(object.as_bytes(), &[("token", Kind::Str)]),
+            Ok([Value::Str("t")])
+        );
+        for (body, kind) in [
+            (&br#"{"a":-1}"#[..], Kind::Digits),
+            (br#"{"a":1.5}"#, Kind::Digits),
+            (br#"{"a":"1"}"#, Kind::Digits),
+            (br#"{"a":[1]}"#, Kind::Object),
+            (br#"{"a":"{}"}"#, Kind::Object),
+        ] {
+            assert_eq!(top_level(body, &[("a", kind)]), Err(Problem::WrongType(0)));
+        }
+        assert_eq!(
+            top_level(br#"{"a":{"b":}}"#, &[("a", Kind::Object)]),
+            Err(Problem::NotJson)
+        );
+    }
 }

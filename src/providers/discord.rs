@@ -263,4 +263,23 @@ mod tests {
             "Discord { keys: 1, tolerance: 300s, .. }"
         );
     }
+
+    #[test]
+    fn keys_in_pem_and_der_forms() {
+        // The RFC 8032 key pair as SPKI and PKCS#8 PEM documents.
+        let public = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n-----END PUBLIC KEY-----\n";
+        let private = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n-----END PRIVATE KEY-----\n";
+        let (headers, body) = vector("interaction-ping");
+        let discord = Discord::new(public).unwrap().signing_key(private).unwrap();
+        assert!(discord.verify_at(&headers, &body, at(NOW)).is_ok());
+        let der = "MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+        assert!(Discord::new(der)
+            .unwrap()
+            .verify_at(&headers, &body, at(NOW))
+            .is_ok());
+        assert!(
+            Discord::new("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----").is_err()
+        );
+        assert!(Discord::new("-----BEGIN PUBLIC KEY-----\nMCow").is_err());
+    }
 }
