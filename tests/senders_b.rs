@@ -464,3 +464,225 @@ fn supabase_auth_hook_secret_as_shown() {
     let body = br#"{"user_id":"8b3f3b8e-0000-4000-8000-000000000001","claims":{"aal":"aal1"},"authentication_method":"password"}"#;
     assert!(supabase.verify_at(&headers, body, at(NOW)).is_ok());
 }
+
+// Properties: every sender signs what it verifies, and no single changed
+// byte of the body or of a signed header verifies.
+
+mod properties {
+    use super::*;
+    use base64::Engine as _;
+    use hooksig::Outgoing;
+    use proptest::prelude::*;
+
+    /// A sender under test: the provider, the URL it signs (if any), and
+    /// whether the body is covered byte for byte.
+    struct Case {
+        provider: Box<dyn Provider>,
+        url: Option<&'static str>,
+        body_covered: bool,
+    }
+
+    fn case(
+        provider: impl Provider + 'static,
+        url: Option<&'static str>,
+        body_covered: bool,
+    ) -> Case {
+        Case {
+            provider: Box::new(provider),
+            url,
+            body_covered,
+        }
+    }
+
+    fn cases(secret: &str) -> Vec<Case> {
+        let whsec = format!(
+            "whsec_{}",
+            base64::engine::general_purpose::STANDARD.encode(secret)
+        );
+        let mut cases = vec![
+            case(hooksig::zoom::Zoom::new(secret).unwrap(), None, true),
+            case(hooksig::twitch::Twitch::new(secret).unwrap(), None, true),
+            case(
+                hooksig::gitlab::GitLab::signing_token(&whsec).unwrap(),
+                None,
+                true,
+            ),
+            case(
+                hooksig::hubspot::HubSpot::new(secret).unwrap(),
+                Some("https://example.com/hubspot?portal=1"),
+                true,
+            ),
+            case(hooksig::shopify::Shopify::new(secret).unwrap(), None, true),
+            // Token senders: the body is not covered.
+            case(hooksig::gitlab::GitLab::new(secret).unwrap(), None, false),
+            case(
+                hooksig::telegram::Telegram::new(secret).unwrap(),
+                None,
+                false,
+            ),
+        ];
+        #[cfg(feature = "sha1")]
+        cases.push(case(
+            hooksig::twilio::Twilio::new(secret).unwrap(),
+            Some("https://example.com/twilio"),
+            // Form parameters are signed decoded and without separators, so
+            // some byte changes sign the same string (`a=b` and `ab`).
+            false,
+        ));
+        #[cfg(feature = "ed25519")]
+        {
+            cases.push(case(
+                hooksig::discord::Discord::new(
+                    "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+                )
+                .unwrap()
+                .signing_key("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
+                .unwrap(),
+                None,
+                true,
+            ));
+            cases.push(case(
+                hooksig::standard::StandardWebhooks::ed25519(
+                    "whpk_A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=",
+                )
+                .unwrap()
+                .signing_key("whsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
+                .unwrap(),
+                None,
+                true,
+            ));
+        }
+        #[cfg(feature = "p256")]
+        cases.push(case(
+            hooksig::sendgrid::SendGrid::new(
+                // sendgrid.json "basic": gen_sendgrid.py's scalar 0x1000…0001.
+                text(
+                    load("sendgrid.json")
+                        .1
+                        .iter()
+                        .find(|v| v["name"] == "basic")
+                        .unwrap(),
+                    "public_key",
+                )
+                .unwrap(),
+            )
+            .unwrap()
+            .signing_key("1000000000000000000000000000000000000000000000000000000000000001")
+            .unwrap(),
+            None,
+            true,
+        ));
+        cases
+    }
+
+    /// Headers that are sent but not signed.
+    fn unsigned(name: &str) -> bool {
+        matches!(
+            name,
+            "x-shopify-webhook-id"
+                | "x-shopify-topic"
+                | "x-shopify-shop-domain"
+                | "x-shopify-api-version"
+                | "idempotency-key"
+                | "x-twilio-webhooks-signature-settings"
+                | "i-twilio-idempotency-token"
+        )
+    }
+
+    fn verify(
+        case: &Case,
+        headers: &[(String, Vec<u8>)],
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<(), Error> {
+        let mut incoming = Incoming::new(&headers, body).method("POST");
+        if let Some(url) = case.url {
+            incoming = incoming.url(url);
+        }
+        case.provider.verify_incoming(&incoming, now).map(|_| ())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        #[test]
+        fn signed_deliveries_verify_and_changed_bytes_do_not(
+            secret in "[A-Za-z0-9_-]{1,40}",
+            body in prop::collection::vec(any::<u8>(), 1..200),
+            id in "[A-Za-z0-9_-]{1,40}",
+            secs in 1_000_000_000u64..2_000_000_000,
+            pick in any::<prop::sample::Index>(),
+            flip in 1u8..=255,
+        ) {
+            let now = UNIX_EPOCH + Duration::from_secs(secs);
+            for case in cases(&secret) {
+                let name = case.provider.name();
+                let mut outgoing = Outgoing::new(&body).id(&id).at(now).method("POST");
+                if let Some(url) = case.url {
+                    outgoing = outgoing.url(url);
+                }
+                let signed = case.provider.sign_headers(&outgoing).unwrap();
+                let headers: Vec<(String, Vec<u8>)> = signed
+                    .iter()
+                    .map(|(k, v)| (k.as_str().to_owned(), v.as_bytes().to_vec()))
+                    .collect();
+                prop_assert_eq!(verify(&case, &headers, &body, now), Ok(()), "{}", name);
+                if case.body_covered {
+                    let mut changed = body.clone();
+                    let i = pick.index(changed.len());
+                    changed[i] ^= flip;
+                    prop_assert!(verify(&case, &headers, &changed, now).is_err(), "{}: body byte {}", name, i);
+                }
+                for h in 0..headers.len() {
+                    if unsigned(&headers[h].0) {
+                        continue;
+                    }
+                    let mut mutated = headers.clone();
+                    let value = &mut mutated[h].1;
+                    let j = pick.index(value.len());
+                    let letter = value[j].is_ascii_alphabetic();
+                    value[j] ^= flip;
+                    // Discord's hex is read in either case, as its library reads it.
+                    if name == "discord" && headers[h].0 == "x-signature-ed25519" && flip == 0x20 && letter {
+                        continue;
+                    }
+                    prop_assert!(
+                        verify(&case, &mutated, &body, now).is_err(),
+                        "{}: {} byte {} ^ {:#x}", name, headers[h].0, j, flip
+                    );
+                }
+            }
+        }
+
+        #[test]
+        fn hostile_requests_never_panic(
+            values in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..90), 16),
+            body in prop::collection::vec(any::<u8>(), 0..120),
+            json in "\\{\"(type|token|event|payload|signature|update_id|challenge)\":(0|1|\"[a-z.]{0,12}\"|\\{\"(plainToken|timestamp|token|signature)\":\"[0-9a-f]{0,8}\"\\})\\}",
+            now in 0u64..1 << 40,
+            url in "https?://[a-z.]{1,8}(:[0-9]{1,6})?/[a-z%0-9?&=+]{0,30}",
+        ) {
+            let names = [
+                "x-signature-ed25519", "x-signature-timestamp", "x-zm-signature",
+                "x-zm-request-timestamp", "x-gitlab-token", "x-telegram-bot-api-secret-token",
+                "x-twilio-email-event-webhook-signature", "x-twilio-email-event-webhook-timestamp",
+                "twitch-eventsub-message-signature", "twitch-eventsub-message-id",
+                "twitch-eventsub-message-timestamp", "twitch-eventsub-message-type",
+                "x-hubspot-signature-v3", "x-hubspot-request-timestamp", "x-hubspot-signature",
+                "x-twilio-signature",
+            ];
+            let mut headers: Vec<(&str, Vec<u8>)> = names.iter().copied().zip(values).collect();
+            headers.push(("x-hubspot-signature-version", b"v2".to_vec()));
+            headers.push(("x-twilio-webhooks-signature-settings", b"algorithm=HMAC_SHA256".to_vec()));
+            let now = UNIX_EPOCH + Duration::from_secs(now);
+            for case in cases("secret") {
+                for body in [&body[..], json.as_bytes()] {
+                    let incoming = Incoming::new(&headers, body).method("POST").url(&url);
+                    if let Ok(delivery) = case.provider.verify_incoming(&incoming, now) {
+                        let _ = (delivery.id(), delivery.event(), delivery.reply());
+                    }
+                }
+            }
+        }
+    }
+}
