@@ -26,7 +26,7 @@
 //! against someone who captured a delivery (see the providers' replay
 //! windows for that).
 
-use std::collections::hash_map::{DefaultHasher, RandomState};
+use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::future::Future;
@@ -34,8 +34,9 @@ use std::hash::{BuildHasher, Hasher};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use crate::clock::{Clock, SystemClock};
 use crate::Error;
 
 #[cfg(feature = "redis")]
@@ -73,7 +74,8 @@ pub enum Claim {
 /// taken over never removes the new holder's claim.
 ///
 /// Tokens are unique within a process and random across processes (a
-/// per-process random base plus a counter).
+/// per-process random base plus a counter). Making one reads neither the
+/// clock nor the process id, so it works on `wasm32-unknown-unknown`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Token(u64);
 
@@ -83,9 +85,11 @@ impl Token {
     pub fn new() -> Self {
         static BASE: OnceLock<u64> = OnceLock::new();
         static NEXT: AtomicU64 = AtomicU64::new(0);
+        // `RandomState` is seeded from the OS's randomness where there is
+        // one (and from addresses where there is none), without a clock.
         let base = *BASE.get_or_init(|| {
-            let mut hasher: DefaultHasher = RandomState::new().build_hasher();
-            hasher.write_u32(std::process::id());
+            let mut hasher = RandomState::new().build_hasher();
+            hasher.write_u64(0x0068_6f6f_6b73_6967);
             hasher.finish()
         });
         Token(base.wrapping_add(NEXT.fetch_add(1, Ordering::Relaxed)))
@@ -203,6 +207,7 @@ pub const DEFAULT_CAPACITY: usize = 100_000;
 #[derive(Clone)]
 pub struct MemoryStore {
     inner: Arc<Mutex<State>>,
+    clock: Arc<dyn Clock>,
     ttl: Duration,
     in_flight_ttl: Duration,
     capacity: usize,
@@ -210,12 +215,12 @@ pub struct MemoryStore {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Entry {
-    InFlight { token: Token, until: Instant },
-    Done { until: Instant },
+    InFlight { token: Token, until: Duration },
+    Done { until: Duration },
 }
 
 impl Entry {
-    fn until(self) -> Instant {
+    fn until(self) -> Duration {
         match self {
             Entry::InFlight { until, .. } | Entry::Done { until } => until,
         }
@@ -229,13 +234,13 @@ struct State {
     /// fixed). May hold stale pairs whose key was since removed or
     /// re-recorded; they are skipped.
     /// The keys are shared with `map` (one allocation per key).
-    done: VecDeque<(Arc<str>, Instant)>,
+    done: VecDeque<(Arc<str>, Duration)>,
 }
 
 impl State {
     /// Pops expired completed records (and expired stale pairs) off the
     /// front of the queue.
-    fn purge_done(&mut self, now: Instant) {
+    fn purge_done(&mut self, now: Duration) {
         while let Some((key, until)) = self.done.front() {
             if *until > now {
                 break;
@@ -252,7 +257,7 @@ impl State {
     /// Expired completed records are already gone ([`State::purge_done`]);
     /// the oldest live completed record goes next, in O(1). Only when every
     /// key is in flight are the claims scanned for expired ones.
-    fn make_room(&mut self, capacity: usize, now: Instant) -> Result<(), Error> {
+    fn make_room(&mut self, capacity: usize, now: Duration) -> Result<(), Error> {
         while self.map.len() >= capacity {
             if let Some((key, until)) = self.done.pop_front() {
                 if self.map.get(&key) == Some(&Entry::Done { until }) {
@@ -276,10 +281,20 @@ impl MemoryStore {
     pub fn new() -> Self {
         MemoryStore {
             inner: Arc::default(),
+            clock: Arc::new(SystemClock),
             ttl: DEFAULT_TTL,
             in_flight_ttl: DEFAULT_IN_FLIGHT_TTL,
             capacity: DEFAULT_CAPACITY,
         }
+    }
+
+    /// Where the store reads the time for its TTLs (only
+    /// [`Clock::monotonic`]). Defaults to [`SystemClock`]; inject another
+    /// on targets without one (`wasm32-unknown-unknown`) or in tests.
+    #[must_use]
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
     }
 
     /// How long a completed delivery is remembered. Defaults to 24 hours
@@ -328,7 +343,7 @@ impl MemoryStore {
             .unwrap_or_else(|poison| poison.into_inner())
     }
 
-    fn claim_at(&self, key: &str, now: Instant) -> Result<Claim, Error> {
+    fn claim_at(&self, key: &str, now: Duration) -> Result<Claim, Error> {
         let mut state = self.lock();
         state.purge_done(now);
         match state.map.get(key).copied() {
@@ -345,16 +360,16 @@ impl MemoryStore {
         }
         state.make_room(self.capacity, now)?;
         let token = Token::new();
-        let until = now + self.in_flight_ttl;
+        let until = now.saturating_add(self.in_flight_ttl);
         state
             .map
             .insert(Arc::from(key), Entry::InFlight { token, until });
         Ok(Claim::Acquired(token))
     }
 
-    fn complete_at(&self, key: &str, token: Token, now: Instant) {
+    fn complete_at(&self, key: &str, token: Token, now: Duration) {
         let mut state = self.lock();
-        let until = now + self.ttl;
+        let until = now.saturating_add(self.ttl);
         let shared = match state.map.get_key_value(key) {
             Some((_, Entry::InFlight { token: holder, .. })) if *holder != token => {
                 // The claim expired and another delivery holds the key now;
@@ -398,12 +413,12 @@ impl fmt::Debug for MemoryStore {
 
 impl DeliveryStore for MemoryStore {
     fn claim<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Claim, Error>> {
-        let result = self.claim_at(key, Instant::now());
+        let result = self.claim_at(key, self.clock.monotonic());
         Box::pin(std::future::ready(result))
     }
 
     fn complete<'a>(&'a self, key: &'a str, token: Token) -> BoxFuture<'a, Result<(), Error>> {
-        self.complete_at(key, token, Instant::now());
+        self.complete_at(key, token, self.clock.monotonic());
         Box::pin(std::future::ready(Ok(())))
     }
 
@@ -414,6 +429,202 @@ impl DeliveryStore for MemoryStore {
 
     fn abandon(&self, key: &str, token: Token) {
         self.release_now(key, token);
+    }
+}
+
+/// The longest delivery id [`store_key`] keeps verbatim; longer ids are
+/// keyed by their SHA-256.
+pub const MAX_VERBATIM_ID: usize = 128;
+
+/// The duplicate store's key for a delivery: `provider:id`, or
+/// `provider:@tenant:id`, as the receiver and every adapter use it.
+///
+/// Unambiguous and bounded, whatever the sender and the resolver write:
+///
+/// - `:`, `%` and `@` in a tenant name are percent-encoded, so the tenant
+///   ends at the first `:` after `@`;
+/// - an id longer than [`MAX_VERBATIM_ID`] bytes, or one that starts with
+///   `@` or `#`, becomes `#` + the lowercase hex SHA-256 of the id. A
+///   verbatim id never starts with `@` (taken for a tenant) or `#` (taken for
+///   a hash), and a key is at most about 200 bytes plus the tenant name.
+///
+/// The id of a GitHub or Linear delivery is an unsigned header: without the
+/// bound, someone replaying one captured delivery under ever new, huge ids
+/// could fill a store's memory with a few hundred thousand keys.
+///
+/// ```
+/// use hooksig::dedup::store_key;
+/// assert_eq!(store_key("github", None, "d-1"), "github:d-1");
+/// assert_eq!(store_key("github", Some("a:b"), "d-1"), "github:@a%3Ab:d-1");
+/// assert_eq!(store_key("github", None, &"x".repeat(10_000)).len(), "github:#".len() + 64);
+/// ```
+#[must_use]
+pub fn store_key(provider: &str, tenant: Option<&str>, id: &str) -> String {
+    use sha2::Digest as _;
+    use std::fmt::Write as _;
+
+    let mut key = String::with_capacity(
+        provider.len() + tenant.map_or(0, |t| t.len() + 2) + id.len().min(MAX_VERBATIM_ID) + 2,
+    );
+    key.push_str(provider);
+    key.push(':');
+    if let Some(tenant) = tenant {
+        key.push('@');
+        for c in tenant.chars() {
+            match c {
+                ':' => key.push_str("%3A"),
+                '%' => key.push_str("%25"),
+                '@' => key.push_str("%40"),
+                c => key.push(c),
+            }
+        }
+        key.push(':');
+    }
+    if id.len() > MAX_VERBATIM_ID || id.starts_with(['@', '#']) {
+        key.push('#');
+        for byte in sha2::Sha256::digest(id.as_bytes()) {
+            let _ = write!(key, "{byte:02x}");
+        }
+    } else {
+        key.push_str(id);
+    }
+    key
+}
+
+/// A claim held while a handler runs: [`complete`](ClaimGuard::complete)
+/// it when the handler succeeded, [`release`](ClaimGuard::release) it when
+/// it failed. Dropped without either (the request was cancelled, the
+/// handler panicked), it [`abandon`](DeliveryStore::abandon)s the claim so
+/// that the sender's retry is not refused as in flight for the whole
+/// in-flight TTL.
+///
+/// ```
+/// use std::sync::Arc;
+/// use hooksig::dedup::{ClaimGuard, Claimed, DeliveryStore, MemoryStore};
+/// # futures_lite_block_on(async {
+/// let store: Arc<dyn DeliveryStore> = Arc::new(MemoryStore::new());
+/// let Claimed::Acquired(guard) = ClaimGuard::claim(&store, "github:d-1".into()).await? else { unreachable!() };
+/// // ... run the handler ...
+/// guard.complete().await?;
+/// assert!(matches!(ClaimGuard::claim(&store, "github:d-1".into()).await?, Claimed::Done));
+/// # Ok::<(), hooksig::Error>(())
+/// # }).unwrap();
+/// # fn futures_lite_block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     let waker = std::task::Waker::noop();
+/// #     let mut cx = std::task::Context::from_waker(&waker);
+/// #     let mut f = std::pin::pin!(f);
+/// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+/// # }
+/// ```
+#[must_use = "dropping the guard abandons the claim"]
+pub struct ClaimGuard {
+    store: Arc<dyn DeliveryStore>,
+    key: String,
+    token: Token,
+    settled: bool,
+}
+
+/// What [`ClaimGuard::claim`] found.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Claimed {
+    /// The key is claimed: run the handler, then settle the guard.
+    Acquired(ClaimGuard),
+    /// The delivery was already processed ([`Claim::Done`]).
+    Done,
+    /// Another claim holds the key right now ([`Claim::InFlight`]).
+    InFlight,
+}
+
+impl ClaimGuard {
+    /// Claims `key` (usually a [`store_key`]) in `store`.
+    ///
+    /// # Errors
+    ///
+    /// As [`DeliveryStore::claim`]: [`Error::StoreUnavailable`].
+    pub async fn claim(store: &Arc<dyn DeliveryStore>, key: String) -> Result<Claimed, Error> {
+        Ok(match store.claim(&key).await? {
+            Claim::Acquired(token) => {
+                Claimed::Acquired(ClaimGuard::new(Arc::clone(store), key, token))
+            }
+            Claim::Done => Claimed::Done,
+            Claim::InFlight => Claimed::InFlight,
+        })
+    }
+
+    /// Guards a claim already made on `key` with `token`.
+    pub fn new(store: Arc<dyn DeliveryStore>, key: String, token: Token) -> Self {
+        ClaimGuard {
+            store,
+            key,
+            token,
+            settled: false,
+        }
+    }
+
+    /// The claimed key.
+    #[must_use]
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The claim's token.
+    #[must_use]
+    pub fn token(&self) -> Token {
+        self.token
+    }
+
+    /// Marks the delivery processed ([`DeliveryStore::complete`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::StoreUnavailable`]; the claim then expires after the
+    /// store's in-flight TTL.
+    pub async fn complete(self) -> Result<(), Error> {
+        self.settle(true).await
+    }
+
+    /// Gives the claim up so that a retry is processed
+    /// ([`DeliveryStore::release`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::StoreUnavailable`]; the claim then expires after the
+    /// store's in-flight TTL.
+    pub async fn release(self) -> Result<(), Error> {
+        self.settle(false).await
+    }
+
+    /// [`complete`](ClaimGuard::complete) when `success`, else
+    /// [`release`](ClaimGuard::release).
+    ///
+    /// # Errors
+    ///
+    /// As those.
+    pub async fn settle(mut self, success: bool) -> Result<(), Error> {
+        self.settled = true;
+        if success {
+            self.store.complete(&self.key, self.token).await
+        } else {
+            self.store.release(&self.key, self.token).await
+        }
+    }
+}
+
+impl Drop for ClaimGuard {
+    fn drop(&mut self) {
+        if !self.settled {
+            self.store.abandon(&self.key, self.token);
+        }
+    }
+}
+
+impl fmt::Debug for ClaimGuard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClaimGuard")
+            .field("key", &self.key)
+            .field("settled", &self.settled)
+            .finish_non_exhaustive()
     }
 }
 
@@ -431,7 +642,7 @@ mod tests {
     #[test]
     fn claim_complete_release_cycle() {
         let store = MemoryStore::new();
-        let t0 = Instant::now();
+        let t0 = Duration::from_secs(1_000);
         let token = acquired(store.claim_at("k", t0));
         assert_eq!(store.claim_at("k", t0), Ok(Claim::InFlight));
         store.release_now("k", token);
@@ -448,7 +659,7 @@ mod tests {
         let store = MemoryStore::new()
             .ttl(Duration::from_secs(10))
             .in_flight_ttl(Duration::from_secs(2));
-        let t0 = Instant::now();
+        let t0 = Duration::from_secs(1_000);
         let stale = acquired(store.claim_at("k", t0));
         // An abandoned claim blocks its key for the in-flight TTL only.
         assert_eq!(
@@ -475,7 +686,7 @@ mod tests {
         let store = MemoryStore::new()
             .ttl(Duration::from_secs(10))
             .in_flight_ttl(Duration::from_secs(2));
-        let t0 = Instant::now();
+        let t0 = Duration::from_secs(1_000);
         let stale = acquired(store.claim_at("k", t0));
         let fresh = acquired(store.claim_at("k", t0 + Duration::from_secs(2)));
         // The expired holder finishing late does not settle the new claim.
@@ -498,7 +709,7 @@ mod tests {
     #[test]
     fn full_store_evicts_oldest_done_never_in_flight() {
         let store = MemoryStore::new().capacity(2);
-        let t0 = Instant::now();
+        let t0 = Duration::from_secs(1_000);
         let a = acquired(store.claim_at("a", t0));
         store.complete_at("a", a, t0);
         let _b = acquired(store.claim_at("b", t0));
@@ -518,7 +729,7 @@ mod tests {
             .capacity(2)
             .ttl(Duration::from_secs(10))
             .in_flight_ttl(Duration::from_secs(1));
-        let t0 = Instant::now();
+        let t0 = Duration::from_secs(1_000);
         let a = acquired(store.claim_at("a", t0));
         store.complete_at("a", a, t0);
         let b = acquired(store.claim_at("b", t0));
@@ -541,7 +752,7 @@ mod tests {
     #[test]
     fn the_queue_stays_bounded() {
         let store = MemoryStore::new().capacity(3).ttl(Duration::from_secs(1));
-        let t0 = Instant::now();
+        let t0 = Duration::from_secs(1_000);
         for i in 0..1000u64 {
             let now = t0 + Duration::from_millis(i * 10);
             let key = format!("k{}", i % 5);
@@ -552,6 +763,56 @@ mod tests {
         let state = store.lock();
         assert!(state.map.len() <= 3);
         assert!(state.done.len() <= 200, "{}", state.done.len());
+    }
+
+    #[test]
+    fn store_keys_name_provider_tenant_and_id() {
+        assert_eq!(store_key("github", None, "d-1"), "github:d-1");
+        assert_eq!(store_key("github", Some("acme"), "d-1"), "github:@acme:d-1");
+        assert_ne!(
+            store_key("github", Some("acme"), "d-1"),
+            store_key("github", Some("other"), "d-1")
+        );
+        assert_ne!(
+            store_key("github", Some("acme"), "d-1"),
+            store_key("github", None, "@acme:d-1")
+        );
+    }
+
+    #[test]
+    fn separators_in_tenants_and_ids_cannot_forge_another_key() {
+        assert_ne!(
+            store_key("github", Some("a:b"), "c"),
+            store_key("github", Some("a"), "b:c")
+        );
+        assert_eq!(
+            store_key("github", Some("a:b%@"), "c"),
+            "github:@a%3Ab%25%40:c"
+        );
+        let hashed = store_key("github", None, "#00");
+        assert!(hashed.starts_with("github:#") && hashed.len() == "github:#".len() + 64);
+        assert_ne!(
+            store_key("github", None, "@t:x"),
+            store_key("github", Some("t"), "x")
+        );
+    }
+
+    #[test]
+    fn long_ids_are_hashed_to_a_bounded_key() {
+        let verbatim = "d".repeat(MAX_VERBATIM_ID);
+        assert_eq!(
+            store_key("github", None, &verbatim),
+            format!("github:{verbatim}")
+        );
+        let long = "d".repeat(64 * 1024);
+        let key = store_key("github", Some("acme"), &long);
+        assert_eq!(key.len(), "github:@acme:#".len() + 64);
+        assert!(key[key.len() - 64..]
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        let other = format!("{}e", "d".repeat(64 * 1024 - 1));
+        assert_ne!(key, store_key("github", Some("acme"), &other));
+        assert_eq!(key, store_key("github", Some("acme"), &long));
     }
 
     #[test]

@@ -63,37 +63,37 @@ pub(crate) fn hex_exact<const N: usize>(
         return Err(hex_length_problem(N));
     }
     let upper = case == HexCase::Any;
-    // Branch-free per digit, so the fixed-length loop vectorises; the
-    // signature is public, so this is about speed, not secrecy.
-    let nibble = |c: u8| {
+    // Branch-free per digit over a fixed-length buffer, so the loop
+    // vectorises once `N` is known; the signature is public, so this is
+    // about speed, not secrecy. 128 digits hold the longest tag (64 bytes).
+    let mut nibbles = [0u8; 128];
+    let nibbles = &mut nibbles[..2 * N];
+    let mut bad = 0u8;
+    for (nibble, &c) in nibbles.iter_mut().zip(input) {
         let digit = c.wrapping_sub(b'0');
         let lower = c.wrapping_sub(b'a');
         let up = c.wrapping_sub(b'A');
         let is_digit = digit < 10;
         let is_lower = lower < 6;
         let is_upper = upper & (up < 6);
-        let value = if is_digit {
+        *nibble = if is_digit {
             digit
         } else if is_lower {
             lower.wrapping_add(10)
         } else {
             up.wrapping_add(10)
         };
-        (value, u8::from(!(is_digit | is_lower | is_upper)))
-    };
-    let mut out = [0u8; N];
-    let mut bad = 0u8;
-    for (byte, pair) in out.iter_mut().zip(input.chunks_exact(2)) {
-        let (hi, bad_hi) = nibble(pair[0]);
-        let (lo, bad_lo) = nibble(pair[1]);
-        *byte = (hi << 4) | (lo & 0x0f);
-        bad |= bad_hi | bad_lo;
+        bad |= u8::from(!(is_digit | is_lower | is_upper));
     }
     if bad != 0 {
         return Err(match case {
             HexCase::Lower => "expected lowercase hex digits",
             HexCase::Any => "expected hex digits",
         });
+    }
+    let mut out = [0u8; N];
+    for (byte, pair) in out.iter_mut().zip(nibbles.chunks_exact(2)) {
+        *byte = (pair[0] << 4) | pair[1];
     }
     Ok(out)
 }
@@ -323,8 +323,43 @@ pub(crate) fn whsec_secret<T>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Length of an HMAC-SHA256 tag in bytes.
+    pub(crate) const MAC_LEN: usize = 32;
+
+    /// A decoded HMAC-SHA256 tag.
+    pub(crate) type Tag = [u8; MAC_LEN];
+
+    /// Decodes exactly 64 hex digits into a 32-byte tag.
+    ///
+    /// # Errors
+    ///
+    /// As [`hex_exact`].
+    pub(crate) fn hex_tag(input: &[u8], case: HexCase) -> Result<Tag, &'static str> {
+        hex_exact::<MAC_LEN>(input, case)
+    }
+
+    /// Decodes canonical, padded standard base64 (44 characters) into a
+    /// 32-byte tag.
+    ///
+    /// # Errors
+    ///
+    /// A static description of the problem.
+    pub(crate) fn base64_tag(input: &[u8]) -> Result<Tag, &'static str> {
+        base64_exact::<MAC_LEN>(input)
+    }
+
+    /// Lowercase hex of a tag, as senders put it on the wire.
+    pub(crate) fn to_hex(tag: &Tag) -> String {
+        hex::encode(tag)
+    }
+
+    /// Standard padded base64 of a tag.
+    pub(crate) fn to_base64(tag: &Tag) -> String {
+        base64::engine::general_purpose::STANDARD.encode(tag)
+    }
 
     const HEX: &str = "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
 
@@ -427,48 +462,4 @@ mod tests {
         assert!(base64_tag(&non_canonical).is_err());
         assert!(base64_tag(&[b'A'; 44]).is_err());
     }
-}
-
-// Test-only helpers, kept after the tests so that the structural checks
-// of tests/adversarial.rs read all of the product code.
-
-/// Length of an HMAC-SHA256 tag in bytes.
-#[cfg(test)]
-pub(crate) const MAC_LEN: usize = 32;
-
-/// A decoded HMAC-SHA256 tag.
-#[cfg(test)]
-pub(crate) type Tag = [u8; MAC_LEN];
-
-/// Decodes exactly 64 hex digits into a 32-byte tag.
-///
-/// # Errors
-///
-/// As [`hex_exact`].
-#[cfg(test)]
-pub(crate) fn hex_tag(input: &[u8], case: HexCase) -> Result<Tag, &'static str> {
-    hex_exact::<MAC_LEN>(input, case)
-}
-
-/// Decodes canonical, padded standard base64 (44 characters) into a
-/// 32-byte tag.
-///
-/// # Errors
-///
-/// A static description of the problem.
-#[cfg(test)]
-pub(crate) fn base64_tag(input: &[u8]) -> Result<Tag, &'static str> {
-    base64_exact::<MAC_LEN>(input)
-}
-
-/// Lowercase hex of a tag, as senders put it on the wire.
-#[cfg(test)]
-pub(crate) fn to_hex(tag: &Tag) -> String {
-    hex::encode(tag)
-}
-
-/// Standard padded base64 of a tag.
-#[cfg(test)]
-pub(crate) fn to_base64(tag: &Tag) -> String {
-    base64::engine::general_purpose::STANDARD.encode(tag)
 }

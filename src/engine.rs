@@ -40,7 +40,7 @@ use crate::{Delivery, Error, Reply};
 pub const MAX_SIGNATURES: usize = 32;
 
 /// The most parts a scheme's signed content may have.
-pub const MAX_PARTS: usize = 16;
+pub const MAX_PARTS: usize = 8;
 
 pub(crate) mod sealed {
     pub trait Sealed {}
@@ -555,21 +555,38 @@ fn trim(mut value: &[u8]) -> &[u8] {
     value
 }
 
-/// The parsed signature header: the candidates and, for lists, the
-/// timestamp element.
-struct Parsed<'a, T> {
-    candidates: Candidates<T>,
-    timestamp: Option<&'a [u8]>,
+/// The parsed signature header: one signature, or the candidates of a
+/// list and, for lists, the timestamp element.
+///
+/// The candidates live in storage the caller keeps on its stack
+/// (`Option::None` until a list needs it), so a plain signature neither
+/// initialises nor moves the list's kilobyte.
+enum Parsed<'a, 'c, T> {
+    One(T),
+    Many {
+        candidates: &'c Candidates<T>,
+        timestamp: Option<&'a [u8]>,
+    },
 }
 
-fn parse_signature<'a, P: Primitive>(
+impl<'a, T: Copy> Parsed<'a, '_, T> {
+    fn timestamp(&self) -> Option<&'a [u8]> {
+        match self {
+            Parsed::One(_) => None,
+            Parsed::Many { timestamp, .. } => *timestamp,
+        }
+    }
+}
+
+#[inline]
+fn parse_signature<'a, 'c, P: Primitive>(
     scheme: &Scheme,
     value: &'a [u8],
-) -> Result<Parsed<'a, P::Tag>, &'static str> {
+    storage: &'c mut Option<Candidates<P::Tag>>,
+) -> Result<Parsed<'a, 'c, P::Tag>, &'static str> {
     let encoding = scheme.encoding;
-    let mut candidates = Candidates::new(P::EMPTY);
     let mut timestamp = None;
-    match &scheme.signature.syntax {
+    let candidates = match &scheme.signature.syntax {
         Syntax::Plain {
             prefix,
             prefix_problem,
@@ -578,8 +595,12 @@ fn parse_signature<'a, P: Primitive>(
                 .strip_prefix(prefix.as_bytes())
                 .ok_or(*prefix_problem)?;
             // One signature: a problem decoding it is the header's.
-            candidates.push(Ok(P::decode(rest, encoding)?))?;
+            return Ok(Parsed::One(P::decode(rest, encoding)?));
         }
+        Syntax::Token => return Ok(Parsed::One(P::decode(value, encoding)?)),
+        _ => storage.insert(Candidates::new(P::EMPTY)),
+    };
+    match &scheme.signature.syntax {
         Syntax::List {
             separator,
             trim: trimmed,
@@ -610,9 +631,7 @@ fn parse_signature<'a, P: Primitive>(
                 }
             }
         }
-        Syntax::Token => {
-            candidates.push(Ok(P::decode(value, encoding)?))?;
-        }
+        Syntax::Plain { .. } | Syntax::Token => {}
         Syntax::Entries { version } => {
             for entry in value.split(|&b| b == b' ').filter(|e| !e.is_empty()) {
                 match entry.iter().position(|&b| b == b',') {
@@ -624,8 +643,8 @@ fn parse_signature<'a, P: Primitive>(
             }
         }
     }
-    Ok(Parsed {
-        candidates,
+    Ok(Parsed::Many {
+        candidates: &*candidates,
         timestamp,
     })
 }
@@ -648,6 +667,7 @@ impl Stamp {
     }
 }
 
+#[inline]
 fn parse_stamp(text: &[u8], unit: Unit) -> Option<Stamp> {
     match unit {
         Unit::Seconds => time::parse_unix_secs(text).map(|value| Stamp {
@@ -707,6 +727,7 @@ fn body_member_problems(member: &str) -> [&'static str; 3] {
     }
 }
 
+#[inline]
 fn check_window(stamp: Stamp, now: SystemTime, ts: &crate::scheme::Timestamp) -> Result<(), Error> {
     if !ts.bounded {
         return Ok(());
@@ -722,6 +743,7 @@ fn check_window(stamp: Stamp, now: SystemTime, ts: &crate::scheme::Timestamp) ->
     }
 }
 
+#[inline]
 fn field<'a>(source: &Source, headers: &'a dyn Headers, signed: Option<&'a str>) -> Field<'a> {
     match source {
         Source::None => Field::Absent,
@@ -735,10 +757,12 @@ fn field<'a>(source: &Source, headers: &'a dyn Headers, signed: Option<&'a str>)
     }
 }
 
+#[inline]
 fn required<'a>(headers: &'a dyn Headers, name: &HeaderName) -> Result<&'a [u8], Error> {
     headers::required(headers, name.as_str(), || name.clone())
 }
 
+#[cold]
 fn malformed(name: &HeaderName, problem: &'static str) -> Error {
     Error::MalformedHeader {
         name: name.clone(),
@@ -755,6 +779,7 @@ struct Inputs<'a> {
 }
 
 /// Reads the signed id and the timestamp header, in that order.
+#[inline]
 fn read_inputs<'a>(
     scheme: &Scheme,
     headers: &'a dyn Headers,
@@ -787,6 +812,7 @@ fn read_inputs<'a>(
 
 /// The scheme whose header set the request uses: the fallback's when this
 /// one's signature header is absent and the fallback's is present.
+#[inline]
 fn select<'s>(scheme: &'s Scheme, headers: &dyn Headers) -> &'s Scheme {
     match &scheme.fallback {
         Some(fallback)
@@ -803,62 +829,17 @@ fn needs(what: &'static str) -> Error {
     Error::InvalidConfig(what)
 }
 
-/// Verifies `incoming` under `scheme` with one algorithm's keys.
+/// Gathers the signed content's parts on the stack and verifies them.
 #[inline]
-fn run<'a, P: Primitive>(
+fn verify_parts<P: Primitive>(
     keys: &P,
     scheme: &Scheme,
-    name: &'static str,
-    incoming: &Incoming<'a>,
-    now: SystemTime,
-) -> Result<Delivery<'a>, Error> {
+    incoming: &Incoming<'_>,
+    inputs: &Inputs<'_>,
+    tags: &[P::Tag],
+) -> Result<(), Error> {
     let headers = incoming.headers;
     let body = incoming.body;
-    let signature_header = scheme.signature.header();
-    let mut inputs = Inputs::default();
-    if scheme.signature_last {
-        read_inputs(scheme, headers, &mut inputs)?;
-    }
-    let value = required(headers, signature_header)?;
-    let parsed = parse_signature::<P>(scheme, value).map_err(|p| malformed(signature_header, p))?;
-    if !scheme.signature_last {
-        read_inputs(scheme, headers, &mut inputs)?;
-    }
-    let mut stamp = None;
-    if let Some(ts) = &scheme.timestamp {
-        match &ts.source {
-            TimestampSource::Header(name) => {
-                let text = inputs.timestamp.unwrap_or_default();
-                stamp = Some(
-                    parse_stamp(text, ts.unit)
-                        .ok_or_else(|| malformed(name, header_stamp_problem(ts.unit)))?,
-                );
-            }
-            TimestampSource::InSignature => {
-                let text = parsed.timestamp.unwrap_or_default();
-                inputs.timestamp = parsed.timestamp;
-                let key = match &scheme.signature.syntax {
-                    Syntax::List {
-                        timestamp_key: Some(key),
-                        ..
-                    } => key.as_str(),
-                    _ => "",
-                };
-                let problem =
-                    timestamp_key_problems(key)[usize::from(ts.unit != Unit::Seconds) + 2];
-                stamp = Some(
-                    parse_stamp(text, ts.unit)
-                        .ok_or_else(|| malformed(signature_header, problem))?,
-                );
-            }
-            TimestampSource::Body(_) => {}
-        }
-    }
-    let tags = parsed
-        .candidates
-        .tags(no_signature_problem(&scheme.signature.syntax))
-        .map_err(|p| malformed(signature_header, p))?;
-
     let mut parts: [&[u8]; MAX_PARTS] = [&[]; MAX_PARTS];
     for (slot, part) in parts.iter_mut().zip(&scheme.content) {
         *slot = match part {
@@ -881,7 +862,75 @@ fn run<'a, P: Primitive>(
                 .as_bytes(),
         };
     }
-    keys.verify(&parts[..scheme.content.len()], tags)?;
+    keys.verify(&parts[..scheme.content.len()], tags)
+}
+
+/// Verifies `incoming` under `scheme` with one algorithm's keys.
+#[inline]
+fn run<'a, P: Primitive>(
+    keys: &P,
+    scheme: &Scheme,
+    name: &'static str,
+    incoming: &Incoming<'a>,
+    now: SystemTime,
+) -> Result<Delivery<'a>, Error> {
+    let headers = incoming.headers;
+    let body = incoming.body;
+    let signature_header = scheme.signature.header();
+    let mut inputs = Inputs::default();
+    if scheme.signature_last {
+        read_inputs(scheme, headers, &mut inputs)?;
+    }
+    let value = required(headers, signature_header)?;
+    let mut storage = None;
+    let parsed = parse_signature::<P>(scheme, value, &mut storage)
+        .map_err(|p| malformed(signature_header, p))?;
+    if !scheme.signature_last {
+        read_inputs(scheme, headers, &mut inputs)?;
+    }
+    let mut stamp = None;
+    if let Some(ts) = &scheme.timestamp {
+        match &ts.source {
+            TimestampSource::Header(name) => {
+                let text = inputs.timestamp.unwrap_or_default();
+                stamp = Some(
+                    parse_stamp(text, ts.unit)
+                        .ok_or_else(|| malformed(name, header_stamp_problem(ts.unit)))?,
+                );
+            }
+            TimestampSource::InSignature => {
+                let text = parsed.timestamp().unwrap_or_default();
+                inputs.timestamp = parsed.timestamp();
+                let key = match &scheme.signature.syntax {
+                    Syntax::List {
+                        timestamp_key: Some(key),
+                        ..
+                    } => key.as_str(),
+                    _ => "",
+                };
+                let problem =
+                    timestamp_key_problems(key)[usize::from(ts.unit != Unit::Seconds) + 2];
+                stamp = Some(
+                    parse_stamp(text, ts.unit)
+                        .ok_or_else(|| malformed(signature_header, problem))?,
+                );
+            }
+            TimestampSource::Body(_) => {}
+        }
+    }
+    let tags = match &parsed {
+        Parsed::One(tag) => std::slice::from_ref(tag),
+        Parsed::Many { candidates, .. } => candidates
+            .tags(no_signature_problem(&scheme.signature.syntax))
+            .map_err(|p| malformed(signature_header, p))?,
+    };
+
+    if let [Part::Body] = scheme.content[..] {
+        // The common case, signed body alone: no parts to gather.
+        keys.verify(&[body], tags)?;
+    } else {
+        verify_parts(keys, scheme, incoming, &inputs, tags)?;
+    }
 
     if let Some(ts) = &scheme.timestamp {
         if let TimestampSource::Body(member) = ts.source {
@@ -937,7 +986,7 @@ impl<S: Sender> Verifier<S> {
         scheme.validate()?;
         if scheme.content.len() > MAX_PARTS {
             return Err(Error::InvalidConfig(
-                "the signed content has more than 16 parts",
+                "the signed content has more than 8 parts",
             ));
         }
         let keys =

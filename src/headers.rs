@@ -1,4 +1,9 @@
-//! Case-insensitive, allocation-free access to request headers.
+//! Case-insensitive, allocation-free access to request headers: the
+//! [`Headers`] trait, its [`Lookup`] answer, and [`from_fn`] to adapt any
+//! header type of yours without a newtype.
+
+use std::fmt;
+use std::marker::PhantomData;
 
 use crate::error::{Error, HeaderName};
 
@@ -27,8 +32,19 @@ use crate::error::{Error, HeaderName};
 /// `&pairs` (a reference to the reference), while an array literal is passed
 /// as `&[…]` directly.
 ///
-/// Implement it for your framework's header type when it is neither; a
-/// lookup must not allocate if verification is to stay allocation-free.
+/// With the `http02` feature it is also implemented for `http` 0.2's
+/// `HeaderMap`, and with `actix` for actix-web's.
+///
+/// For any other header type, wrap a lookup closure with [`from_fn`]
+/// instead of writing a newtype (the orphan rule forbids implementing this
+/// trait for another crate's type in yours). A lookup must not allocate if
+/// verification is to stay allocation-free.
+///
+/// `Sync`, because a [`Delivery`](crate::Delivery) borrows the headers:
+/// without it a handler holding a `Delivery` across an `.await` would not
+/// be `Send`, and axum, tower and tokio need `Send` futures. A header type
+/// that is not `Sync` (a JavaScript-backed object in Workers) copies the
+/// few values it needs into pairs first.
 pub trait Headers: Sync {
     /// Looks up the header `name`, matching ASCII case-insensitively, and
     /// says whether it is absent, present once, or repeated.
@@ -44,6 +60,93 @@ pub enum Lookup<'a> {
     One(&'a [u8]),
     /// Two or more headers of that name.
     Repeated,
+}
+
+/// Headers answered by a closure: `from_fn(|name| ...)` adapts any header
+/// type without a newtype and without allocating.
+///
+/// The closure gets the name the scheme looks for (lowercase, as the
+/// schemes spell them) and says whether it is missing, present once or
+/// repeated. For a header type that iterates `(name, value)` pairs,
+/// [`lookup_in`] does that matching:
+///
+/// ```
+/// use hooksig::headers::{from_fn, lookup_in};
+/// use hooksig::{github::GitHub, Provider};
+///
+/// // Some framework's header type, iterable as (&str, &str).
+/// struct TheirHeaders(Vec<(String, String)>);
+/// let theirs = TheirHeaders(vec![(
+///     "X-Hub-Signature-256".into(),
+///     "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17".into(),
+/// )]);
+///
+/// let headers = from_fn(|name| {
+///     lookup_in(theirs.0.iter().map(|(k, v)| (k.as_str(), v.as_bytes())), name)
+/// });
+/// GitHub::new("It's a Secret to Everybody")?.verify(&headers, b"Hello, World!")?;
+/// # Ok::<(), hooksig::Error>(())
+/// ```
+pub fn from_fn<'a, F>(lookup: F) -> FromFn<'a, F>
+where
+    F: Fn(&str) -> Lookup<'a>,
+{
+    FromFn {
+        lookup,
+        _values: PhantomData,
+    }
+}
+
+/// [`Headers`] answered by a closure; made by [`from_fn`].
+pub struct FromFn<'a, F> {
+    lookup: F,
+    _values: PhantomData<&'a [u8]>,
+}
+
+impl<'a, F: Fn(&str) -> Lookup<'a> + Sync> Headers for FromFn<'a, F> {
+    fn lookup(&self, name: &str) -> Lookup<'_> {
+        (self.lookup)(name)
+    }
+}
+
+impl<F> fmt::Debug for FromFn<'_, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FromFn").finish_non_exhaustive()
+    }
+}
+
+/// Finds `name` among `(name, value)` pairs, ASCII case-insensitively:
+/// missing, once, or repeated. Allocation-free; reads the pairs until a
+/// second match.
+pub fn lookup_in<'a, 'n>(
+    pairs: impl IntoIterator<Item = (&'n str, &'a [u8])>,
+    name: &str,
+) -> Lookup<'a> {
+    let mut found = Lookup::Missing;
+    for (key, value) in pairs {
+        if key.eq_ignore_ascii_case(name) {
+            if found != Lookup::Missing {
+                return Lookup::Repeated;
+            }
+            found = Lookup::One(value);
+        }
+    }
+    found
+}
+
+#[cfg(feature = "http02")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http02")))]
+impl Headers for http02::HeaderMap {
+    fn lookup(&self, name: &str) -> Lookup<'_> {
+        // `&str` names are matched through a stack buffer, without
+        // allocating, as in `http` 1.
+        let mut values = self.get_all(name).iter();
+        match (values.next(), values.next()) {
+            (None, _) => Lookup::Missing,
+            (Some(value), None) => Lookup::One(value.as_bytes()),
+            (Some(_), Some(_)) => Lookup::Repeated,
+        }
+    }
 }
 
 impl Headers for http::HeaderMap {
@@ -62,16 +165,12 @@ where
     K: AsRef<str>,
     V: AsRef<[u8]>,
 {
-    let mut found = Lookup::Missing;
-    for (key, value) in pairs {
-        if key.as_ref().eq_ignore_ascii_case(name) {
-            if found != Lookup::Missing {
-                return Lookup::Repeated;
-            }
-            found = Lookup::One(value.as_ref());
-        }
-    }
-    found
+    lookup_in(
+        pairs
+            .iter()
+            .map(|(key, value)| (key.as_ref(), value.as_ref())),
+        name,
+    )
 }
 
 impl<K, V> Headers for [(K, V)]
@@ -124,6 +223,7 @@ fn trim_ows(mut value: &[u8]) -> &[u8] {
 
 /// The one value of a header the scheme needs, trimmed; missing, repeated
 /// and empty headers are errors. `report` names the header in an error.
+#[inline]
 pub(crate) fn required<'a>(
     headers: &'a dyn Headers,
     name: &str,
@@ -174,6 +274,30 @@ mod tests {
     #[test]
     fn header_map_reports_repeats() {
         let mut map = http::HeaderMap::new();
+        map.append("x-thing", "a".parse().unwrap());
+        assert_eq!(map.lookup("X-Thing"), Lookup::One(b"a"));
+        map.append("x-thing", "b".parse().unwrap());
+        assert_eq!(map.lookup("x-thing"), Lookup::Repeated);
+        assert_eq!(map.lookup("not a valid name"), Lookup::Missing);
+    }
+
+    #[test]
+    fn from_fn_adapts_a_closure() {
+        let owned = [("X-Thing".to_string(), b"a".to_vec())];
+        let headers =
+            from_fn(|name| lookup_in(owned.iter().map(|(k, v)| (k.as_str(), v.as_slice())), name));
+        assert_eq!(headers.lookup("x-thing"), Lookup::One(b"a"));
+        assert_eq!(headers.lookup("other"), Lookup::Missing);
+        assert_eq!(
+            required(&headers, "x-thing", || HeaderName::from_static("x")),
+            Ok(&b"a"[..])
+        );
+    }
+
+    #[cfg(feature = "http02")]
+    #[test]
+    fn http02_header_map_reports_repeats() {
+        let mut map = http02::HeaderMap::new();
         map.append("x-thing", "a".parse().unwrap());
         assert_eq!(map.lookup("X-Thing"), Lookup::One(b"a"));
         map.append("x-thing", "b".parse().unwrap());

@@ -297,8 +297,11 @@ impl<M, const N: usize> fmt::Debug for MacKeys<M, N> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// HMAC-SHA256 keys, for unit tests.
+    pub(crate) type Keys = MacKeys<hmac::Hmac<sha2::Sha256>, 32>;
 
     #[test]
     fn empty_secret_is_rejected() {
@@ -359,7 +362,3 @@ mod tests {
         assert_eq!(text, "Keys { secrets: 1, .. }");
     }
 }
-
-/// HMAC-SHA256 keys, for unit tests.
-#[cfg(test)]
-pub(crate) type Keys = MacKeys<hmac::Hmac<sha2::Sha256>, 32>;

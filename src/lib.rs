@@ -3,6 +3,13 @@
 #![deny(missing_docs, missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "actix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
+pub mod actix;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
+mod clock;
 #[cfg(feature = "dedup")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dedup")))]
 pub mod dedup;
@@ -10,10 +17,7 @@ mod delivery;
 mod encoding;
 pub mod engine;
 pub mod error;
-#[cfg(feature = "fuzzing")]
-#[doc(hidden)]
-pub mod fuzzing;
-mod headers;
+pub mod headers;
 mod incoming;
 mod json;
 mod key;
@@ -21,12 +25,16 @@ mod provider;
 mod providers;
 #[cfg(any(feature = "ed25519", feature = "p256"))]
 mod public_key;
+#[cfg(feature = "receiver")]
+#[cfg_attr(docsrs, doc(cfg(feature = "receiver")))]
+pub mod receiver;
 pub mod scheme;
 mod time;
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub mod tower;
 
+pub use clock::{Clock, SystemClock};
 pub use delivery::{Delivery, Reply};
 pub use error::Error;
 pub use headers::{Headers, Lookup};

@@ -254,6 +254,12 @@ impl<'a> Outgoing<'a> {
         self
     }
 
+    /// The body to sign.
+    #[must_use]
+    pub fn body(&self) -> &'a [u8] {
+        self.body
+    }
+
     /// The signing time: the one set, or the system clock now.
     pub(crate) fn time(&self) -> SystemTime {
         self.timestamp.unwrap_or_else(SystemTime::now)

@@ -46,16 +46,33 @@ fn key_bytes(
     use_bytes(key)
 }
 
-fn pem(key: &[u8]) -> Option<&str> {
+/// The DER document inside a PEM `PUBLIC KEY` block, if `key` is one.
+/// (Parsed here rather than by the crates' `pem` features, which would
+/// make a failed verification allocate its error.)
+fn pem(key: &[u8]) -> Option<Result<Vec<u8>, Error>> {
+    let text = std::str::from_utf8(key).ok()?.trim();
+    let body = text.strip_prefix("-----BEGIN PUBLIC KEY-----")?;
+    let Some(body) = body.trim_end().strip_suffix("-----END PUBLIC KEY-----") else {
+        return Some(Err(Error::InvalidConfig("PEM public key has no END line")));
+    };
+    let base64: Vec<u8> = body.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    Some(
+        base64::engine::general_purpose::STANDARD
+            .decode(base64)
+            .map_err(|_| Error::InvalidConfig("PEM public key is not base64")),
+    )
+}
+
+/// `key` as text, when it is a PEM document of any label.
+fn pem_text(key: &[u8]) -> Option<&str> {
     std::str::from_utf8(key)
         .ok()
         .map(str::trim)
         .filter(|text| text.starts_with("-----BEGIN"))
 }
 
-/// The DER document inside a PEM text (`-----BEGIN …-----`, base64,
-/// `-----END …-----`).
-#[cfg(feature = "ed25519")]
+/// The DER document inside a PEM text of any label (`-----BEGIN …-----`,
+/// base64, `-----END …-----`): a private key, for signing in tests.
 fn pem_der(pem: &str) -> Option<Vec<u8>> {
     let mut lines = pem.lines().map(str::trim).filter(|line| !line.is_empty());
     if !lines.next()?.starts_with("-----BEGIN ") {
@@ -92,9 +109,8 @@ fn ed25519_key(key: &[u8]) -> Result<ed25519_dalek::VerifyingKey, Error> {
             "not an Ed25519 public key (32 bytes as hex, base64, `whpk_`, DER or PEM)",
         )
     };
-    if let Some(pem) = pem(key) {
-        let der = pem_der(pem).ok_or_else(invalid)?;
-        return ed25519_dalek::VerifyingKey::from_public_key_der(&der).map_err(|_| invalid());
+    if let Some(der) = pem(key) {
+        return ed25519_dalek::VerifyingKey::from_public_key_der(&der?).map_err(|_| invalid());
     }
     let mut found = None;
     key_bytes(key, 32, |bytes| {
@@ -128,7 +144,7 @@ impl Ed25519Keys {
                 "not an Ed25519 private key (a 32-byte seed as hex, base64, `whsk_`, or PKCS#8 DER or PEM)",
             )
         };
-        let signing = if let Some(pem) = pem(key) {
+        let signing = if let Some(pem) = pem_text(key) {
             let der = pem_der(pem).ok_or_else(invalid)?;
             ed25519_dalek::SigningKey::from_pkcs8_der(&der).map_err(|_| invalid())?
         } else {
@@ -217,8 +233,8 @@ fn p256_key(key: &[u8]) -> Result<p256::ecdsa::VerifyingKey, Error> {
     let invalid = || {
         Error::InvalidConfig("not a P-256 public key (DER SPKI as base64 or bytes, PEM, or SEC1)")
     };
-    if let Some(pem) = pem(key) {
-        return p256::ecdsa::VerifyingKey::from_public_key_pem(pem).map_err(|_| invalid());
+    if let Some(der) = pem(key) {
+        return p256::ecdsa::VerifyingKey::from_public_key_der(&der?).map_err(|_| invalid());
     }
     let mut found = None;
     key_bytes(key, 65, |bytes| {
@@ -252,8 +268,9 @@ impl P256Keys {
                 "not a P-256 private key (PKCS#8 DER as base64 or bytes, PEM, or a 32-byte scalar as hex)",
             )
         };
-        let signing = if let Some(pem) = pem(key) {
-            p256::ecdsa::SigningKey::from_pkcs8_pem(pem).map_err(|_| invalid())?
+        let signing = if let Some(pem) = pem_text(key) {
+            let der = pem_der(pem).ok_or_else(invalid)?;
+            p256::ecdsa::SigningKey::from_pkcs8_der(&der).map_err(|_| invalid())?
         } else {
             let mut found = None;
             key_bytes(key, 32, |bytes| {

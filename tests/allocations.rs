@@ -814,3 +814,54 @@ fn str_pair_slices_never_allocate() {
     let (outcome, count) = measure(&github, &gh, gh_body, now);
     assert_eq!((outcome, count), (Ok(()), 0), "array");
 }
+
+/// The adapters' header types: actix-web's `HeaderMap` (whose own
+/// `get_all(&str)` allocates a `HeaderName` for custom names), `http` 0.2's
+/// `HeaderMap` and a `headers::from_fn` closure are all looked up without
+/// allocating, on success and on a mismatch.
+#[test]
+fn adapter_header_types_never_allocate() {
+    use hooksig::headers::{from_fn, lookup_in};
+
+    let github = GitHub::new(SECRET).unwrap();
+    let body: &[u8] = b"{}";
+    let sig = github.sign(body);
+    let pairs = [
+        ("X-Hub-Signature-256", sig.as_str()),
+        ("X-GitHub-Event", "push"),
+        ("X-GitHub-Delivery", "d-1"),
+        ("Content-Type", "application/json"),
+        ("User-Agent", "GitHub-Hookshot/1"),
+    ];
+
+    let mut actix = actix_web::http::header::HeaderMap::new();
+    for (name, value) in pairs {
+        actix.append(
+            actix_web::http::header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            actix_web::http::header::HeaderValue::from_str(value).unwrap(),
+        );
+    }
+    let mut http02 = http02::HeaderMap::new();
+    for (name, value) in pairs {
+        http02.append(
+            http02::header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            http02::HeaderValue::from_str(value).unwrap(),
+        );
+    }
+    let closure = from_fn(|name| lookup_in(pairs.iter().map(|(k, v)| (*k, v.as_bytes())), name));
+
+    let now = at_millis(TS);
+    let cases: [(&str, &dyn Headers); 3] = [
+        ("actix HeaderMap", &actix),
+        ("http 0.2 HeaderMap", &http02),
+        ("from_fn", &closure),
+    ];
+    for (kind, headers) in cases {
+        assert_eq!(measure(&github, headers, body, now), (Ok(()), 0), "{kind}");
+        assert_eq!(
+            measure(&github, headers, b"tampered", now),
+            (Err("signature_mismatch"), 0),
+            "{kind}"
+        );
+    }
+}

@@ -482,7 +482,7 @@ async fn tenants_are_resolved_by_path() {
 #[tokio::test]
 async fn an_async_resolver_that_fails_is_503() {
     let recorder = Recorder::default();
-    let service = VerifyLayer::resolve(|_: &http::request::Parts| async {
+    let service = VerifyLayer::resolve(|_: &hooksig::receiver::Head<'_>| async {
         tokio::task::yield_now().await;
         Resolution::Unavailable
     })

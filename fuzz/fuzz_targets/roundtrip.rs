@@ -1,5 +1,5 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let _ = hooksig::fuzzing::roundtrip(data);
+    let _ = hooksig_fuzz::families::roundtrip(data);
 });

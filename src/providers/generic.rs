@@ -69,7 +69,7 @@ impl Verifier<Spec> {
     /// [`Error::InvalidConfig`] when `secret` is empty or does not decode
     /// as the scheme's key format says, or the scheme is inconsistent (it
     /// signs a timestamp it does not have, its list keys clash, it has more
-    /// than 16 parts).
+    /// than 8 parts).
     pub fn from_scheme(scheme: Scheme, secret: impl AsRef<[u8]>) -> Result<Self, Error> {
         Verifier::build(scheme, Spec, secret.as_ref())
     }
@@ -164,7 +164,9 @@ impl Verifier<Spec> {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::{encoding, error::HeaderName, key::Keys, Delivery, Error, Outgoing, Provider};
+    use crate::encoding::tests as encoding;
+    #[allow(unused_imports)]
+    use crate::{error::HeaderName, key::tests::Keys, Delivery, Error, Outgoing, Provider};
     #[allow(unused_imports)]
     use std::time::{Duration, SystemTime};
 

@@ -142,7 +142,9 @@ impl<'a> GitHubDelivery<'a> for Delivery<'a> {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::{encoding, error::HeaderName, key::Keys, Delivery, Error, Outgoing, Provider};
+    use crate::encoding::tests as encoding;
+    #[allow(unused_imports)]
+    use crate::{error::HeaderName, key::tests::Keys, Delivery, Error, Outgoing, Provider};
     #[allow(unused_imports)]
     use std::time::{Duration, SystemTime};
 

@@ -154,7 +154,9 @@ impl Verifier<Spec> {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::{encoding, error::HeaderName, key::Keys, Delivery, Error, Outgoing, Provider};
+    use crate::encoding::tests as encoding;
+    #[allow(unused_imports)]
+    use crate::{error::HeaderName, key::tests::Keys, Delivery, Error, Outgoing, Provider};
     use std::time::UNIX_EPOCH;
     #[allow(unused_imports)]
     use std::time::{Duration, SystemTime};

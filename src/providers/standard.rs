@@ -334,7 +334,9 @@ impl Verifier<Spec> {
 mod tests {
     use super::*;
     #[allow(unused_imports)]
-    use crate::{encoding, error::HeaderName, key::Keys, Delivery, Error, Outgoing, Provider};
+    use crate::encoding::tests as encoding;
+    #[allow(unused_imports)]
+    use crate::{error::HeaderName, key::tests::Keys, Delivery, Error, Outgoing, Provider};
     use std::time::UNIX_EPOCH;
     #[allow(unused_imports)]
     use std::time::{Duration, SystemTime};
@@ -368,7 +370,7 @@ mod tests {
         assert_eq!(verify(SIG), Ok(()));
         let standard = StandardWebhooks::new(SECRET).unwrap();
         assert_eq!(standard.sign(ID, TS, BODY).unwrap(), SIG);
-        let raw = encoding::whsec_secret(SECRET.as_bytes(), |k| Ok(k.to_vec())).unwrap();
+        let raw = crate::encoding::whsec_secret(SECRET.as_bytes(), |k| Ok(k.to_vec())).unwrap();
         let from_raw = StandardWebhooks::from_raw_key(&raw).unwrap();
         assert_eq!(from_raw.sign(ID, TS, BODY).unwrap(), SIG);
     }

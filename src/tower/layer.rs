@@ -6,30 +6,10 @@ use std::sync::Arc;
 use tower_layer::Layer;
 
 use super::{Resolve, VerifyService};
+use crate::clock::Clock;
 use crate::dedup::DeliveryStore;
+use crate::receiver::{Adapter, Receiver};
 use crate::Provider;
-
-/// The default body limit: 2 MiB, as axum's default extractor limit.
-///
-/// GitHub caps payloads at 25 MB and drops larger events; raise the limit
-/// with [`VerifyLayer::body_limit`] if you receive large `push` events.
-pub const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
-
-/// Where the provider comes from.
-#[derive(Clone)]
-pub(crate) enum Source {
-    Fixed(Arc<dyn Provider>),
-    Resolver(Arc<dyn Resolve>),
-}
-
-/// The shared configuration of a layer and its services.
-#[derive(Clone)]
-pub(crate) struct Config {
-    pub(crate) source: Source,
-    pub(crate) body_limit: usize,
-    pub(crate) answer_pings: bool,
-    pub(crate) store: Option<Arc<dyn DeliveryStore>>,
-}
 
 /// A tower [`Layer`] that verifies webhook deliveries before the inner
 /// service sees them; see the [module docs](super) for what it does to
@@ -50,57 +30,76 @@ pub(crate) struct Config {
 #[derive(Clone)]
 #[must_use]
 pub struct VerifyLayer {
-    config: Config,
+    receiver: Arc<Receiver>,
 }
 
 impl VerifyLayer {
     /// Verifies every request with `provider` (a
     /// [`GitHub`](crate::github::GitHub), …, or an `Arc<dyn Provider>`).
     pub fn new(provider: impl Provider + 'static) -> Self {
-        VerifyLayer::with_source(Source::Fixed(Arc::new(provider)))
+        VerifyLayer::from_receiver(Receiver::new(provider))
     }
 
     /// Verifies each request with the provider `resolver` finds for it
     /// (per-organisation or per-repository secrets); see [`Resolve`] and
     /// [`PathTenants`](super::PathTenants).
     pub fn resolve(resolver: impl Resolve + 'static) -> Self {
-        VerifyLayer::with_source(Source::Resolver(Arc::new(resolver)))
+        VerifyLayer::from_receiver(Receiver::resolve(resolver))
     }
 
-    fn with_source(source: Source) -> Self {
+    /// A layer running `receiver`, configured already (the same
+    /// configuration can serve the actix and axum adapters).
+    pub fn from_receiver(receiver: Receiver) -> Self {
         VerifyLayer {
-            config: Config {
-                source,
-                body_limit: DEFAULT_BODY_LIMIT,
-                answer_pings: false,
-                store: None,
-            },
+            receiver: Arc::new(receiver.adapter(Adapter::Tower)),
+        }
+    }
+
+    fn map(self, f: impl FnOnce(Receiver) -> Receiver) -> Self {
+        let receiver = Arc::unwrap_or_clone(self.receiver);
+        VerifyLayer {
+            receiver: Arc::new(f(receiver)),
         }
     }
 
     /// The largest body read, in bytes; a larger one is answered 413
     /// without buffering more than `bytes`. Defaults to 2 MiB
-    /// ([`DEFAULT_BODY_LIMIT`]).
-    pub fn body_limit(mut self, bytes: usize) -> Self {
-        self.config.body_limit = bytes;
-        self
+    /// ([`DEFAULT_BODY_LIMIT`](super::DEFAULT_BODY_LIMIT)).
+    pub fn body_limit(self, bytes: usize) -> Self {
+        self.map(|receiver| receiver.body_limit(bytes))
     }
 
     /// Answers a verified GitHub `ping` with 200 `{"status":"pong"}`
     /// without calling the inner service. Defaults to `false` (pings reach
     /// the handler like any event).
-    pub fn answer_pings(mut self, answer: bool) -> Self {
-        self.config.answer_pings = answer;
-        self
+    pub fn answer_pings(self, answer: bool) -> Self {
+        self.map(|receiver| receiver.answer_pings(answer))
     }
 
     /// Suppresses duplicate deliveries with `store` (a
     /// [`MemoryStore`](crate::dedup::MemoryStore), a `RedisStore`, or an
     /// `Arc` of one shared with other layers). Defaults to none: every
     /// verified delivery reaches the handler.
-    pub fn dedup(mut self, store: impl DeliveryStore + 'static) -> Self {
-        self.config.store = Some(Arc::new(store));
-        self
+    pub fn dedup(self, store: impl DeliveryStore + 'static) -> Self {
+        self.map(|receiver| receiver.dedup(store))
+    }
+
+    /// Where the middleware reads the time ([`Receiver::clock`]). Defaults
+    /// to [`SystemClock`](crate::SystemClock).
+    pub fn clock(self, clock: impl Clock + 'static) -> Self {
+        self.map(|receiver| receiver.clock(clock))
+    }
+
+    /// The public base URL the sender posts to, used behind a proxy by
+    /// schemes that sign the URL ([`Receiver::public_url`]). Defaults to
+    /// none (`https://` + `Host`).
+    pub fn public_url(self, base: impl Into<Arc<str>>) -> Self {
+        self.map(|receiver| receiver.public_url(base))
+    }
+
+    /// The receiver this layer runs.
+    pub fn receiver(&self) -> &Receiver {
+        &self.receiver
     }
 }
 
@@ -108,27 +107,12 @@ impl<S> Layer<S> for VerifyLayer {
     type Service = VerifyService<S>;
 
     fn layer(&self, inner: S) -> VerifyService<S> {
-        VerifyService::new(inner, Arc::new(self.config.clone()))
-    }
-}
-
-impl fmt::Debug for Config {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let provider = match &self.source {
-            Source::Fixed(provider) => provider.name(),
-            Source::Resolver(_) => "(resolver)",
-        };
-        f.debug_struct("VerifyLayer")
-            .field("provider", &provider)
-            .field("body_limit", &self.body_limit)
-            .field("answer_pings", &self.answer_pings)
-            .field("dedup", &self.store.is_some())
-            .finish()
+        VerifyService::new(inner, Arc::clone(&self.receiver))
     }
 }
 
 impl fmt::Debug for VerifyLayer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.config, f)
+        f.debug_tuple("VerifyLayer").field(&self.receiver).finish()
     }
 }

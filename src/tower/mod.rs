@@ -1,7 +1,9 @@
 //! Tower middleware: [`VerifyLayer`] puts verification, ping answering and
 //! duplicate suppression in front of any axum, hyper or tonic service.
 //!
-//! For each request the middleware:
+//! It is an adapter of the framework-neutral [`Receiver`](crate::receiver::Receiver):
+//! every step below is the receiver's, shared with the actix and axum
+//! adapters. For each request the middleware:
 //!
 //! 1. picks the provider: the one given to [`VerifyLayer::new`], or the
 //!    one a [`Resolve`]r finds for the request (unknown tenant → 404,
@@ -33,7 +35,7 @@
 //! with no id header, a sender that omits it) cannot be deduplicated and
 //! goes to the handler every time.
 //!
-//! The store key is `provider:id`, or `provider:@tenant:id` with a
+//! The store key ([`store_key`](crate::dedup::store_key)) is `provider:id`, or `provider:@tenant:id` with a
 //! resolver (`:`, `%` and `@` in the tenant name percent-encoded). An id
 //! longer than 128 bytes, or one starting with `@` or `#`, is keyed as `#`
 //! and its SHA-256 in hex: GitHub's and Linear's ids are unsigned headers,
@@ -78,76 +80,13 @@
 mod body;
 mod future;
 mod layer;
-mod resolve;
 mod service;
-
-use std::sync::Arc;
-use std::time::SystemTime;
 
 pub use body::ResponseBody;
 pub use future::ResponseFuture;
-pub use layer::{VerifyLayer, DEFAULT_BODY_LIMIT};
-pub use resolve::{PathTenants, Resolution, Resolve, Tenant};
+pub use layer::VerifyLayer;
 pub use service::VerifyService;
 
-use crate::Delivery;
-
-/// What the middleware verified, put in the request's extensions for the
-/// handler (`axum::Extension<VerifiedDelivery>`, or
-/// `request.extensions().get::<VerifiedDelivery>()`).
-///
-/// An owned copy of a [`Delivery`]'s metadata, plus the tenant when a
-/// [`Resolve`]r chose the provider. The body itself is the request body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VerifiedDelivery {
-    provider: &'static str,
-    tenant: Option<Arc<str>>,
-    // Shared with the middleware's `tracing` report without copying.
-    id: Option<Arc<str>>,
-    event: Option<Arc<str>>,
-    timestamp: Option<SystemTime>,
-}
-
-impl VerifiedDelivery {
-    fn new(delivery: &Delivery<'_>, tenant: Option<Arc<str>>) -> Self {
-        let (id, event) = delivery.id_and_event();
-        VerifiedDelivery {
-            provider: delivery.provider(),
-            tenant,
-            id: id.map(Arc::from),
-            event: event.map(Arc::from),
-            timestamp: delivery.timestamp(),
-        }
-    }
-
-    /// The provider that verified it (`"github"`, `"linear"`, …).
-    #[must_use]
-    pub fn provider(&self) -> &'static str {
-        self.provider
-    }
-
-    /// The tenant the [`Resolve`]r chose, if one did.
-    #[must_use]
-    pub fn tenant(&self) -> Option<&str> {
-        self.tenant.as_deref()
-    }
-
-    /// The sender's delivery id ([`Delivery::id`]).
-    #[must_use]
-    pub fn id(&self) -> Option<&str> {
-        self.id.as_deref()
-    }
-
-    /// The event name ([`Delivery::event`]).
-    #[must_use]
-    pub fn event(&self) -> Option<&str> {
-        self.event.as_deref()
-    }
-
-    /// The signed timestamp, where the scheme has one
-    /// ([`Delivery::timestamp`]).
-    #[must_use]
-    pub fn timestamp(&self) -> Option<SystemTime> {
-        self.timestamp
-    }
-}
+pub use crate::receiver::{
+    PathTenants, Resolution, Resolve, Tenant, VerifiedDelivery, DEFAULT_BODY_LIMIT,
+};

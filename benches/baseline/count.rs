@@ -1,0 +1,82 @@
+//! Instructions per verification, engine against baseline, for a noisy
+//! machine: `run.sh` runs this under `valgrind --tool=callgrind` when
+//! `COUNT=1`, once per (provider, size, implementation) and with two
+//! iteration counts, so start-up cancels out of the difference.
+
+use std::hint::black_box;
+use std::time::{Duration, UNIX_EPOCH};
+
+const SECRET: &str = "It's a Secret to Everybody";
+const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+fn body(len: usize) -> Vec<u8> {
+    let head = br#"{"webhookTimestamp":1700000000000,"zen":""#;
+    let mut body = head.to_vec();
+    while body.len() < len - 2 {
+        body.push(b'x');
+    }
+    body.extend_from_slice(b"\"}");
+    body
+}
+
+fn main() {
+    use hooksig::Provider as _;
+    use hooksig_baseline::Provider as _;
+    let args: Vec<String> = std::env::args().collect();
+    let (name, len, which, n): (&str, usize, &str, usize) =
+        (&args[1], args[2].parse().unwrap(), &args[3], args[4].parse().unwrap());
+    let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let body = body(len);
+    macro_rules! run {
+        ($headers:expr, $new:expr, $old:expr) => {{
+            let headers = $headers;
+            let ok = if which == "engine" {
+                let p = $new;
+                (0..n).filter(|_| p.verify_at(black_box(&headers), black_box(&body), now).is_ok()).count()
+            } else {
+                let p = $old;
+                (0..n).filter(|_| p.verify_at(black_box(&headers), black_box(&body), now).is_ok()).count()
+            };
+            assert_eq!(ok, n, "{name} {which} must accept");
+        }};
+    }
+    match name {
+        "github" => {
+            let sig = hooksig::github::GitHub::new(SECRET).unwrap().sign(&body);
+            run!([("X-Hub-Signature-256", sig.as_str())],
+                hooksig::github::GitHub::new(SECRET).unwrap(),
+                hooksig_baseline::github::GitHub::new(SECRET).unwrap())
+        }
+        "stripe" => {
+            let sig = hooksig::stripe::Stripe::new(SECRET).unwrap().sign(1_700_000_000, &body);
+            run!([("Stripe-Signature", sig.as_str())],
+                hooksig::stripe::Stripe::new(SECRET).unwrap(),
+                hooksig_baseline::stripe::Stripe::new(SECRET).unwrap())
+        }
+        "slack" => {
+            let sig = hooksig::slack::Slack::new(SECRET).unwrap().sign(1_700_000_000, &body);
+            run!([("X-Slack-Signature", sig.as_str()), ("X-Slack-Request-Timestamp", "1700000000")],
+                hooksig::slack::Slack::new(SECRET).unwrap(),
+                hooksig_baseline::slack::Slack::new(SECRET).unwrap())
+        }
+        "standard" => {
+            let sig = hooksig::standard::StandardWebhooks::new(WHSEC).unwrap().sign("msg_1", 1_700_000_000, &body).unwrap();
+            run!([("webhook-id", "msg_1"), ("webhook-timestamp", "1700000000"), ("webhook-signature", sig.as_str())],
+                hooksig::standard::StandardWebhooks::new(WHSEC).unwrap(),
+                hooksig_baseline::standard::StandardWebhooks::new(WHSEC).unwrap())
+        }
+        "linear" => {
+            let sig = hooksig::linear::Linear::new(SECRET).unwrap().sign(&body);
+            run!([("Linear-Signature", sig.as_str())],
+                hooksig::linear::Linear::new(SECRET).unwrap(),
+                hooksig_baseline::linear::Linear::new(SECRET).unwrap())
+        }
+        "shopify" => {
+            let sig = hooksig::shopify::Shopify::new(SECRET).unwrap().sign(&body);
+            run!([("X-Shopify-Hmac-Sha256", sig.as_str())],
+                hooksig::shopify::Shopify::new(SECRET).unwrap(),
+                hooksig_baseline::shopify::Shopify::new(SECRET).unwrap())
+        }
+        other => panic!("unknown provider {other}"),
+    }
+}

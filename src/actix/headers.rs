@@ -1,0 +1,38 @@
+//! [`Headers`] for actix-web's `HeaderMap`.
+
+use actix_web::http::header::HeaderMap;
+
+use crate::headers::lookup_in;
+use crate::{Headers, Lookup};
+
+/// Allocation-free, unlike `HeaderMap::get_all(&str)`, which builds an
+/// owned `HeaderName` (a heap copy for every non-standard name such as
+/// `x-hub-signature-256`) on each call: the lookup walks the map's entries
+/// and compares names in place. A request has tens of headers, so the walk
+/// costs less than that allocation.
+impl Headers for HeaderMap {
+    fn lookup(&self, name: &str) -> Lookup<'_> {
+        lookup_in(
+            self.iter()
+                .map(|(key, value)| (key.as_str(), value.as_bytes())),
+            name,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::http::header::{HeaderName, HeaderValue};
+
+    #[test]
+    fn actix_header_map_matches_case_insensitively_and_reports_repeats() {
+        let mut map = HeaderMap::new();
+        let name = HeaderName::from_static("x-thing");
+        map.append(name.clone(), HeaderValue::from_static("a"));
+        assert_eq!(map.lookup("X-Thing"), Lookup::One(b"a"));
+        assert_eq!(map.lookup("other"), Lookup::Missing);
+        map.append(name, HeaderValue::from_static("b"));
+        assert_eq!(map.lookup("x-thing"), Lookup::Repeated);
+    }
+}

@@ -1,0 +1,895 @@
+//! The framework-neutral request path: [`Receiver`] takes a request's
+//! method, target, headers and body from any web framework and runs every
+//! step between the socket and the handler. The adapters
+//! ([`tower`](crate::tower), `actix`, `axum`) are thin layers over it.
+//!
+//! For each request [`Receiver::prepare`]:
+//!
+//! 1. refuses a `Content-Length` above the [body limit](Receiver::body_limit)
+//!    (413) before reading anything;
+//! 2. picks the provider: the one given to [`Receiver::new`], or the one a
+//!    [`Resolve`]r finds from the request's [`Head`] (unknown tenant → 404,
+//!    disabled → 403, lookup failure → 503);
+//! 3. reads the body, at most the limit (past it → 413);
+//! 4. verifies the exact bytes against the injected [`Clock`]'s time
+//!    (failure → 400 or 401, see [`Error::status`](crate::Error::status));
+//! 5. answers GitHub `ping` itself with 200 `{"status":"pong"}` when
+//!    [`answer_pings`](Receiver::answer_pings) is on;
+//! 6. with a [`DeliveryStore`] ([`dedup`](Receiver::dedup)), claims the
+//!    [`store_key`]: a delivery already processed gets 200
+//!    `{"status":"duplicate"}`, one whose twin is being processed gets 409
+//!    `in_flight`, a store failure 503.
+//!
+//! It then returns either an [`Answer`] to send as it is (a rejection, a
+//! pong, a duplicate) or an [`Accepted`] delivery: the adapter calls the
+//! handler with its [`VerifiedDelivery`] and body and reports the
+//! handler's status to [`Accepted::finish`], which completes the claim on
+//! a 2xx and releases it otherwise, and emits the one `tracing` event.
+//! Dropping an `Accepted` unfinished abandons the claim (a cancelled
+//! request's retry is processed).
+//!
+//! Every rejection's body is `{"error":"<kind>","message":"<words>"}`
+//! ([`Error::kind`](crate::Error::kind) and its `Display`, never a secret
+//! or a MAC), the same in every adapter.
+//!
+//! Nothing here reads the system clock: wall time and elapsed time come
+//! from the receiver's [`Clock`] ([`SystemClock`] by default).
+//!
+//! With the `tracing` feature, one event per delivery, with the fields
+//! `provider`, `tenant`, `delivery_id`, `event`, `outcome`, `status` and
+//! `latency_us` (never the body or a secret), under the adapter's target:
+//! `hooksig::tower`, `hooksig::axum`, `hooksig::actix`, or
+//! `hooksig::receiver` when called directly. An [`Accepted`] dropped
+//! without [`finish`](Accepted::finish) emits none.
+//!
+//! Calling it directly, for a framework without an adapter:
+//!
+//! ```
+//! use bytes::Bytes;
+//! use hooksig::receiver::{read_bytes, Head, Receiver, Step};
+//! use hooksig::{github::GitHub, Outgoing, Provider};
+//!
+//! # async fn run() -> Result<(), hooksig::Error> {
+//! let github = GitHub::new("webhook-secret")?;
+//! let body = Bytes::from_static(br#"{"zen":"hi"}"#);
+//! let headers = github.sign_headers(&Outgoing::new(&body).id("d-1").event("push"))?;
+//!
+//! let receiver = Receiver::new(github);
+//! let head = Head::new("POST", "/webhooks/github", &headers);
+//! match receiver.prepare(&head, read_bytes(body)).await {
+//!     Step::Answer(answer) => { /* send answer.status(), answer.body() */ }
+//!     Step::Handle(accepted) => {
+//!         println!("{:?}", accepted.delivery().id());
+//!         accepted.finish(http::StatusCode::OK).await;
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+
+mod resolve;
+
+#[cfg(any(feature = "tower", feature = "axum"))]
+pub(crate) mod http_body;
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http::StatusCode;
+
+pub use resolve::{PathTenants, Resolution, Resolve, Tenant};
+
+use crate::clock::{Clock, SystemClock};
+use crate::dedup::{store_key, ClaimGuard, Claimed, DeliveryStore};
+use crate::{Delivery, Error, Headers, Lookup, Provider};
+
+/// The default body limit: 2 MiB, as axum's default extractor limit.
+///
+/// GitHub caps payloads at 25 MB and drops larger events; raise the limit
+/// with [`Receiver::body_limit`] if you receive large `push` events.
+pub const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// GitHub's payload cap, 25 MB: the body limit to set when a GitHub
+/// endpoint must accept every event GitHub sends.
+pub const GITHUB_BODY_LIMIT: usize = 25 * 1024 * 1024;
+
+/// The head of a request, as every framework can give it: the method, the
+/// request target (path and query, as received) and the headers.
+///
+/// `H` is the framework's header type, so the receiver's futures are `Send`
+/// exactly when its headers are `Sync`; a [`Resolve`]r sees it as
+/// `Head<'_, dyn Headers>` (the default).
+pub struct Head<'a, H: ?Sized = dyn Headers + 'a> {
+    method: &'a str,
+    target: &'a str,
+    headers: &'a H,
+}
+
+impl<'a, H: ?Sized> Head<'a, H> {
+    /// A request's head: `method` (`"POST"`), `target` (the path and query,
+    /// `"/webhooks/github?x=1"`) and `headers`.
+    pub fn new(method: &'a str, target: &'a str, headers: &'a H) -> Self {
+        Head {
+            method,
+            target,
+            headers,
+        }
+    }
+
+    /// The method, as sent (`"POST"`).
+    #[must_use]
+    pub fn method(&self) -> &'a str {
+        self.method
+    }
+
+    /// The request target: path and query, as received.
+    #[must_use]
+    pub fn target(&self) -> &'a str {
+        self.target
+    }
+
+    /// The path: the target without its query.
+    #[must_use]
+    pub fn path(&self) -> &'a str {
+        self.target
+            .split_once('?')
+            .map_or(self.target, |(path, _)| path)
+    }
+
+    /// The headers.
+    #[must_use]
+    pub fn headers(&self) -> &'a H {
+        self.headers
+    }
+}
+
+impl<'a, H: Headers> Head<'a, H> {
+    /// The same head over `dyn Headers`, as a [`Resolve`]r takes it.
+    #[must_use]
+    pub fn erased(&self) -> Head<'a, dyn Headers + 'a> {
+        Head {
+            method: self.method,
+            target: self.target,
+            headers: self.headers,
+        }
+    }
+}
+
+impl<'a> Head<'a, http::HeaderMap> {
+    /// The head of an `http` 1 request.
+    #[must_use]
+    pub fn from_parts(parts: &'a http::request::Parts) -> Self {
+        Head::new(
+            parts.method.as_str(),
+            parts
+                .uri
+                .path_and_query()
+                .map_or("/", |target| target.as_str()),
+            &parts.headers,
+        )
+    }
+}
+
+impl<H: ?Sized> fmt::Debug for Head<'_, H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header values may hold signatures: not printed.
+        f.debug_struct("Head")
+            .field("method", &self.method)
+            .field("target", &self.target)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where the provider comes from.
+#[derive(Clone)]
+enum Source {
+    Fixed(Arc<dyn Provider>),
+    Resolver(Arc<dyn Resolve>),
+}
+
+/// Which adapter runs the receiver: names the `tracing` event's target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+pub(crate) enum Adapter {
+    Receiver,
+    #[cfg(feature = "tower")]
+    Tower,
+    #[cfg(feature = "actix")]
+    Actix,
+    #[cfg(feature = "axum")]
+    Axum,
+}
+
+/// The framework-neutral receiver: the configuration every adapter shares
+/// ([`VerifyLayer`](crate::tower::VerifyLayer) and the others are built
+/// from one), and the request path, [`prepare`](Receiver::prepare).
+///
+/// Cheap to clone (the provider, resolver, store and clock are shared).
+///
+/// ```
+/// use hooksig::{dedup::MemoryStore, github::GitHub, receiver::Receiver};
+///
+/// let receiver = Receiver::new(GitHub::new("webhook-secret")?)
+///     .answer_pings(true)
+///     .body_limit(hooksig::receiver::GITHUB_BODY_LIMIT)
+///     .dedup(MemoryStore::new());
+/// # let _ = receiver;
+/// # Ok::<(), hooksig::Error>(())
+/// ```
+#[derive(Clone)]
+#[must_use]
+pub struct Receiver {
+    // One shared allocation: an adapter or an extractor clones the
+    // receiver per request (axum's `FromRef`) for one atomic increment.
+    config: Arc<Config>,
+    adapter: Adapter,
+}
+
+/// A receiver's options, shared by its clones.
+#[derive(Clone)]
+struct Config {
+    source: Source,
+    body_limit: usize,
+    answer_pings: bool,
+    store: Option<Arc<dyn DeliveryStore>>,
+    clock: Arc<dyn Clock>,
+    public_url: Option<Arc<str>>,
+}
+
+impl Receiver {
+    /// Verifies every request with `provider` (a
+    /// [`GitHub`](crate::github::GitHub), …, or an `Arc<dyn Provider>`).
+    pub fn new(provider: impl Provider + 'static) -> Self {
+        Receiver::with_source(Source::Fixed(Arc::new(provider)))
+    }
+
+    /// Verifies each request with the provider `resolver` finds for it
+    /// (per-organisation or per-repository secrets); see [`Resolve`] and
+    /// [`PathTenants`].
+    pub fn resolve(resolver: impl Resolve + 'static) -> Self {
+        Receiver::with_source(Source::Resolver(Arc::new(resolver)))
+    }
+
+    fn with_source(source: Source) -> Self {
+        Receiver {
+            config: Arc::new(Config {
+                source,
+                body_limit: DEFAULT_BODY_LIMIT,
+                answer_pings: false,
+                store: None,
+                clock: Arc::new(SystemClock),
+                public_url: None,
+            }),
+            adapter: Adapter::Receiver,
+        }
+    }
+
+    /// The largest body read, in bytes; a larger one is answered 413
+    /// without buffering more than `bytes`. Defaults to 2 MiB
+    /// ([`DEFAULT_BODY_LIMIT`]); GitHub sends up to 25 MB
+    /// ([`GITHUB_BODY_LIMIT`]).
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        Arc::make_mut(&mut self.config).body_limit = bytes;
+        self
+    }
+
+    /// Answers a verified GitHub `ping` with 200 `{"status":"pong"}`
+    /// without calling the handler. Defaults to `false` (pings reach the
+    /// handler like any event).
+    pub fn answer_pings(mut self, answer: bool) -> Self {
+        Arc::make_mut(&mut self.config).answer_pings = answer;
+        self
+    }
+
+    /// Suppresses duplicate deliveries with `store` (a
+    /// [`MemoryStore`](crate::dedup::MemoryStore), a `RedisStore`, or an
+    /// `Arc` of one shared with other receivers). Defaults to none: every
+    /// verified delivery reaches the handler.
+    pub fn dedup(mut self, store: impl DeliveryStore + 'static) -> Self {
+        Arc::make_mut(&mut self.config).store = Some(Arc::new(store));
+        self
+    }
+
+    /// Where the receiver reads the time: wall time for replay windows,
+    /// monotonic time for the latency it reports. Defaults to
+    /// [`SystemClock`]; inject one on targets without a system clock
+    /// (`wasm32-unknown-unknown`) or in tests. A
+    /// [`MemoryStore`](crate::dedup::MemoryStore) has its own
+    /// ([`MemoryStore::clock`](crate::dedup::MemoryStore::clock)).
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        Arc::make_mut(&mut self.config).clock = Arc::new(clock);
+        self
+    }
+
+    /// The public base URL the sender posts to (`https://hooks.example.com`),
+    /// for schemes that sign the URL: behind a proxy or a load balancer the
+    /// request the server sees has another host, scheme or path prefix.
+    /// [`url`](Receiver::url) appends the request target to it. Defaults to
+    /// none: the URL is rebuilt from the `Host` header, assuming `https`.
+    pub fn public_url(mut self, base: impl Into<Arc<str>>) -> Self {
+        let base: Arc<str> = base.into();
+        Arc::make_mut(&mut self.config).public_url = Some(Arc::from(base.trim_end_matches('/')));
+        self
+    }
+
+    #[cfg_attr(
+        not(any(feature = "tower", feature = "actix", feature = "axum")),
+        allow(dead_code)
+    )]
+    pub(crate) fn adapter(mut self, adapter: Adapter) -> Self {
+        self.adapter = adapter;
+        self
+    }
+
+    /// The configured body limit.
+    #[must_use]
+    pub fn limit(&self) -> usize {
+        self.config.body_limit
+    }
+
+    /// The URL the sender signed, for schemes that sign it: the
+    /// [`public_url`](Receiver::public_url) base and the request target,
+    /// or, without a base, `https://` + the `Host` header + the target.
+    /// `None` when there is neither a base nor a `Host` header.
+    #[must_use]
+    pub fn url<H: Headers + ?Sized>(&self, head: &Head<'_, H>) -> Option<String> {
+        match &self.config.public_url {
+            Some(base) => Some(format!("{base}{}", head.target())),
+            None => match head.headers().lookup("host") {
+                Lookup::One(host) => {
+                    let host = std::str::from_utf8(host).ok()?;
+                    Some(format!("https://{host}{}", head.target()))
+                }
+                Lookup::Missing | Lookup::Repeated => None,
+            },
+        }
+    }
+
+    /// The 413 answer for a request whose `Content-Length` is above the
+    /// limit, decided from the headers alone; `None` otherwise. Adapters
+    /// call it to refuse such a request before setting anything up
+    /// ([`prepare`](Receiver::prepare) checks it too).
+    #[must_use]
+    pub fn declared_too_large<H: Headers + ?Sized>(&self, headers: &H) -> Option<Answer> {
+        let declared = match headers.lookup("content-length") {
+            Lookup::One(value) => std::str::from_utf8(value)
+                .ok()?
+                .trim()
+                .parse::<u64>()
+                .ok()?,
+            Lookup::Missing | Lookup::Repeated => return None,
+        };
+        if declared <= self.config.body_limit as u64 {
+            return None;
+        }
+        let error = Error::BodyTooLarge {
+            limit: self.config.body_limit,
+        };
+        let report = Report::new(self.adapter, self.config.clock.monotonic());
+        Some(report.reject(&*self.config.clock, error))
+    }
+
+    /// Runs the request path up to the handler; see the [module docs](self).
+    ///
+    /// `read` reads the body: called at most once, after the tenant is
+    /// resolved, with the body limit; it must fail with
+    /// [`Error::BodyTooLarge`] past it and [`Error::BodyUnreadable`] when
+    /// the connection fails. [`read_bytes`] adapts a body already in memory.
+    pub async fn prepare<H, R, F>(&self, head: &Head<'_, H>, read: R) -> Step
+    where
+        H: Headers,
+        R: FnOnce(usize) -> F,
+        F: Future<Output = Result<Bytes, Error>>,
+    {
+        if let Some(answer) = self.declared_too_large(head.headers()) {
+            return Step::Answer(answer);
+        }
+        let mut report = Report::new(self.adapter, self.config.clock.monotonic());
+        macro_rules! reject {
+            ($error:expr) => {
+                return Step::Answer(report.reject(&*self.config.clock, $error))
+            };
+        }
+
+        let (provider, tenant): (Arc<dyn Provider>, Option<Arc<str>>) = match &self.config.source {
+            Source::Fixed(provider) => (Arc::clone(provider), None),
+            Source::Resolver(resolver) => match {
+                // The erased head (`dyn Headers`, not `Sync`) must not live
+                // across the await, or the future would not be `Send`.
+                let lookup = resolver.resolve(&head.erased());
+                lookup
+            }
+            .await
+            {
+                Resolution::Found(tenant) => (tenant.provider, Some(tenant.name)),
+                Resolution::Unknown => reject!(Error::UnknownTenant),
+                Resolution::Disabled => reject!(Error::DisabledTenant),
+                Resolution::Unavailable => reject!(Error::ResolverUnavailable),
+            },
+        };
+        report.provider = Some(provider.name());
+        report.tenant.clone_from(&tenant);
+
+        let body = match read(self.config.body_limit).await {
+            Ok(body) => body,
+            Err(error) => reject!(error),
+        };
+
+        let now = self.config.clock.now();
+        // The one verify call of every adapter. With the scheme engine this
+        // becomes `provider.verify_incoming(&Incoming::new(head.headers(),
+        // &body).method(head.method()).url(..), now)`, the URL being
+        // `self.url(head)` (the public base behind a proxy).
+        let delivery = match provider.verify_at(head.headers(), &body, now) {
+            Ok(delivery) => {
+                let ping = self.config.answer_pings && delivery.is_ping();
+                // A handshake the sender expects answered by the receiver
+                // (`Delivery::reply()` with the engine) goes here too: turn
+                // it into `Answer::reply(..)` and return it like the pong.
+                let verified = VerifiedDelivery::new(&delivery, tenant);
+                report.id.clone_from(&verified.id);
+                report.event.clone_from(&verified.event);
+                if ping {
+                    return Step::Answer(report.answer(
+                        &*self.config.clock,
+                        Answer::json(StatusCode::OK, b"{\"status\":\"pong\"}"),
+                        Outcome::Pong,
+                    ));
+                }
+                verified
+            }
+            Err(error) => reject!(error),
+        };
+
+        let guard = match (&self.config.store, &delivery.id) {
+            (Some(store), Some(id)) => {
+                let key = store_key(delivery.provider, delivery.tenant.as_deref(), id);
+                match ClaimGuard::claim(store, key).await {
+                    Ok(Claimed::Acquired(guard)) => Some(guard),
+                    Ok(Claimed::Done) => {
+                        return Step::Answer(report.answer(
+                            &*self.config.clock,
+                            Answer::json(StatusCode::OK, b"{\"status\":\"duplicate\"}"),
+                            Outcome::Duplicate,
+                        ))
+                    }
+                    Ok(Claimed::InFlight) => reject!(Error::InFlight),
+                    Err(error) => reject!(error),
+                }
+            }
+            _ => None,
+        };
+
+        Step::Handle(Accepted {
+            delivery,
+            body,
+            guard,
+            report,
+            clock: Arc::clone(&self.config.clock),
+        })
+    }
+}
+
+impl fmt::Debug for Receiver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let provider = match &self.config.source {
+            Source::Fixed(provider) => provider.name(),
+            Source::Resolver(_) => "(resolver)",
+        };
+        f.debug_struct("Receiver")
+            .field("provider", &provider)
+            .field("body_limit", &self.config.body_limit)
+            .field("answer_pings", &self.config.answer_pings)
+            .field("dedup", &self.config.store.is_some())
+            .field("clock", &self.config.clock)
+            .field("public_url", &self.config.public_url)
+            .finish()
+    }
+}
+
+/// A body already in memory as the `read` argument of
+/// [`Receiver::prepare`]: refused with [`Error::BodyTooLarge`] when it is
+/// longer than the limit.
+pub fn read_bytes(body: Bytes) -> impl FnOnce(usize) -> std::future::Ready<Result<Bytes, Error>> {
+    move |limit| {
+        std::future::ready(if body.len() > limit {
+            Err(Error::BodyTooLarge { limit })
+        } else {
+            Ok(body)
+        })
+    }
+}
+
+/// What [`Receiver::prepare`] decided.
+#[derive(Debug)]
+#[must_use]
+pub enum Step {
+    /// Send this answer; the handler is not called.
+    Answer(Answer),
+    /// Call the handler, then [`Accepted::finish`].
+    Handle(Accepted),
+}
+
+/// A response the receiver gives itself: a rejection, a pong, a duplicate
+/// (and, with handshake-answering schemes, their reply). Adapters turn it
+/// into their framework's response.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    status: StatusCode,
+    content_type: &'static str,
+    body: Bytes,
+    error: Option<Error>,
+}
+
+impl Answer {
+    /// A 2xx JSON answer of the receiver's own.
+    fn json(status: StatusCode, body: &'static [u8]) -> Self {
+        Answer {
+            status,
+            content_type: "application/json",
+            body: Bytes::from_static(body),
+            error: None,
+        }
+    }
+
+    /// The answer to a rejected request: the error's status and the JSON
+    /// body `{"error":"<kind>","message":"<words>"}`.
+    #[must_use]
+    pub fn rejection(error: Error) -> Self {
+        let body = serde_json::json!({ "error": error.kind(), "message": error.to_string() });
+        Answer {
+            status: error.status(),
+            content_type: "application/json",
+            body: Bytes::from(body.to_string()),
+            error: Some(error),
+        }
+    }
+
+    /// A handshake reply the sender expects (a challenge echoed back).
+    #[must_use]
+    pub fn reply(status: StatusCode, content_type: &'static str, body: Bytes) -> Self {
+        Answer {
+            status,
+            content_type,
+            body,
+            error: None,
+        }
+    }
+
+    /// The status.
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The `Content-Type`.
+    #[must_use]
+    pub fn content_type(&self) -> &'static str {
+        self.content_type
+    }
+
+    /// The body.
+    #[must_use]
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The rejection's error, if this answer is one.
+    #[must_use]
+    pub fn error(&self) -> Option<&Error> {
+        self.error.as_ref()
+    }
+
+    /// The status, content type, body and error, to build a response.
+    #[must_use]
+    pub fn into_parts(self) -> (StatusCode, &'static str, Bytes, Option<Error>) {
+        (self.status, self.content_type, self.body, self.error)
+    }
+}
+
+/// A verified (and, with a store, claimed) delivery for the handler.
+///
+/// Give the handler [`delivery`](Accepted::delivery) and
+/// [`body`](Accepted::body), then report its status to
+/// [`finish`](Accepted::finish). Dropped unfinished, the claim is
+/// abandoned and no `tracing` event is emitted.
+#[must_use = "an accepted delivery must reach the handler, then `finish`"]
+pub struct Accepted {
+    delivery: VerifiedDelivery,
+    body: Bytes,
+    guard: Option<ClaimGuard>,
+    report: Report,
+    clock: Arc<dyn Clock>,
+}
+
+impl Accepted {
+    /// What was verified.
+    #[must_use]
+    pub fn delivery(&self) -> &VerifiedDelivery {
+        &self.delivery
+    }
+
+    /// The verified bytes (a cheap, shared `Bytes`).
+    #[must_use]
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// Whether a duplicate-store claim is held for it.
+    #[must_use]
+    pub fn is_claimed(&self) -> bool {
+        self.guard.is_some()
+    }
+
+    /// Settles the claim with the handler's `status` (2xx completes it,
+    /// anything else releases it so a retry is processed) and emits the
+    /// delivery's `tracing` event. A store failure here is logged, not
+    /// returned: the handler has run and the sender gets its answer.
+    pub async fn finish(mut self, status: StatusCode) {
+        let success = status.is_success();
+        if let Some(guard) = self.guard.take() {
+            #[cfg(feature = "tracing")]
+            let key = guard.key().to_owned();
+            let result = guard.settle(success).await;
+            // A failed complete lets a redelivery after the in-flight TTL be
+            // processed again; a failed release delays the retry until then.
+            #[cfg(feature = "tracing")]
+            if let Err(error) = result {
+                self.report.store_failed(&key, success, error.kind());
+            }
+            #[cfg(not(feature = "tracing"))]
+            let _ = result;
+        }
+        let outcome = if success {
+            Outcome::Processed
+        } else {
+            Outcome::HandlerFailed
+        };
+        self.report.emit(&*self.clock, outcome, status);
+    }
+}
+
+impl fmt::Debug for Accepted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Accepted")
+            .field("delivery", &self.delivery)
+            .field("body_len", &self.body.len())
+            .field("claimed", &self.guard.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the receiver verified, for the handler (in the request extensions
+/// with the middleware, or from an extractor).
+///
+/// An owned copy of a [`Delivery`]'s metadata, plus the tenant when a
+/// [`Resolve`]r chose the provider. The body itself is the request body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedDelivery {
+    provider: &'static str,
+    tenant: Option<Arc<str>>,
+    // Shared with the `tracing` report without copying.
+    id: Option<Arc<str>>,
+    event: Option<Arc<str>>,
+    timestamp: Option<SystemTime>,
+}
+
+impl VerifiedDelivery {
+    fn new(delivery: &Delivery<'_>, tenant: Option<Arc<str>>) -> Self {
+        let (id, event) = delivery.id_and_event();
+        VerifiedDelivery {
+            provider: delivery.provider(),
+            tenant,
+            id: id.map(Arc::from),
+            event: event.map(Arc::from),
+            timestamp: delivery.timestamp(),
+        }
+    }
+
+    /// The provider that verified it (`"github"`, `"linear"`, …).
+    #[must_use]
+    pub fn provider(&self) -> &'static str {
+        self.provider
+    }
+
+    /// The tenant the [`Resolve`]r chose, if one did.
+    #[must_use]
+    pub fn tenant(&self) -> Option<&str> {
+        self.tenant.as_deref()
+    }
+
+    /// The sender's delivery id ([`Delivery::id`]).
+    #[must_use]
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The event name ([`Delivery::event`]).
+    #[must_use]
+    pub fn event(&self) -> Option<&str> {
+        self.event.as_deref()
+    }
+
+    /// The signed timestamp, where the scheme has one
+    /// ([`Delivery::timestamp`]).
+    #[must_use]
+    pub fn timestamp(&self) -> Option<SystemTime> {
+        self.timestamp
+    }
+}
+
+/// How a delivery ended, for the `tracing` event.
+#[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+enum Outcome {
+    Processed,
+    HandlerFailed,
+    Pong,
+    Duplicate,
+    Rejected(&'static str),
+}
+
+/// What is known about a delivery, for the `tracing` event.
+#[derive(Debug)]
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+struct Report {
+    adapter: Adapter,
+    started: Duration,
+    provider: Option<&'static str>,
+    tenant: Option<Arc<str>>,
+    id: Option<Arc<str>>,
+    event: Option<Arc<str>>,
+}
+
+impl Report {
+    fn new(adapter: Adapter, started: Duration) -> Self {
+        Report {
+            adapter,
+            started,
+            provider: None,
+            tenant: None,
+            id: None,
+            event: None,
+        }
+    }
+
+    fn reject(&self, clock: &dyn Clock, error: Error) -> Answer {
+        let outcome = Outcome::Rejected(error.kind());
+        self.answer(clock, Answer::rejection(error), outcome)
+    }
+
+    fn answer(&self, clock: &dyn Clock, answer: Answer, outcome: Outcome) -> Answer {
+        self.emit(clock, outcome, answer.status);
+        answer
+    }
+
+    #[cfg(feature = "tracing")]
+    fn store_failed(&self, key: &str, success: bool, error: &'static str) {
+        macro_rules! warn {
+            ($target:literal) => {
+                tracing::warn!(
+                    target: $target,
+                    key,
+                    success,
+                    error,
+                    "duplicate store could not record the outcome"
+                )
+            };
+        }
+        match self.adapter {
+            Adapter::Receiver => warn!("hooksig::receiver"),
+            #[cfg(feature = "tower")]
+            Adapter::Tower => warn!("hooksig::tower"),
+            #[cfg(feature = "actix")]
+            Adapter::Actix => warn!("hooksig::actix"),
+            #[cfg(feature = "axum")]
+            Adapter::Axum => warn!("hooksig::axum"),
+        }
+    }
+
+    #[cfg(feature = "tracing")]
+    fn emit(&self, clock: &dyn Clock, outcome: Outcome, status: StatusCode) {
+        let outcome_name = match outcome {
+            Outcome::Processed => "processed",
+            Outcome::HandlerFailed => "handler_failed",
+            Outcome::Pong => "pong",
+            Outcome::Duplicate => "duplicate",
+            Outcome::Rejected(kind) => kind,
+        };
+        let elapsed = clock.monotonic().saturating_sub(self.started);
+        let latency_us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+        let info = matches!(
+            outcome,
+            Outcome::Processed | Outcome::Pong | Outcome::Duplicate
+        );
+        macro_rules! event {
+            ($target:literal, $level:expr) => {
+                tracing::event!(
+                    target: $target,
+                    $level,
+                    provider = self.provider.unwrap_or(""),
+                    tenant = self.tenant.as_deref().unwrap_or(""),
+                    delivery_id = self.id.as_deref().unwrap_or(""),
+                    event = self.event.as_deref().unwrap_or(""),
+                    outcome = outcome_name,
+                    status = status.as_u16(),
+                    latency_us,
+                    "webhook delivery"
+                )
+            };
+        }
+        macro_rules! at {
+            ($target:literal) => {
+                if info {
+                    event!($target, tracing::Level::INFO)
+                } else {
+                    event!($target, tracing::Level::WARN)
+                }
+            };
+        }
+        match self.adapter {
+            Adapter::Receiver => at!("hooksig::receiver"),
+            #[cfg(feature = "tower")]
+            Adapter::Tower => at!("hooksig::tower"),
+            #[cfg(feature = "actix")]
+            Adapter::Actix => at!("hooksig::actix"),
+            #[cfg(feature = "axum")]
+            Adapter::Axum => at!("hooksig::axum"),
+        }
+    }
+
+    #[cfg(not(feature = "tracing"))]
+    fn emit(&self, _clock: &dyn Clock, _outcome: Outcome, _status: StatusCode) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::github::GitHub;
+
+    fn head<'a>(headers: &'a [(&'a str, &'a str)]) -> Head<'a, [(&'a str, &'a str)]> {
+        Head::new("POST", "/webhooks/github?x=1", headers)
+    }
+
+    #[test]
+    fn the_signed_url_uses_the_public_base_or_the_host() {
+        let receiver = Receiver::new(GitHub::new("s").unwrap());
+        let headers = [("Host", "internal:8080")];
+        assert_eq!(
+            receiver.url(&head(&headers)).as_deref(),
+            Some("https://internal:8080/webhooks/github?x=1")
+        );
+        assert_eq!(receiver.url(&head(&[])), None);
+        let behind_proxy = receiver.public_url("https://hooks.example.com/");
+        assert_eq!(
+            behind_proxy.url(&head(&headers)).as_deref(),
+            Some("https://hooks.example.com/webhooks/github?x=1")
+        );
+    }
+
+    #[test]
+    fn the_head_splits_path_and_query() {
+        let headers: [(&str, &str); 0] = [];
+        let head = head(&headers);
+        assert_eq!((head.method(), head.path()), ("POST", "/webhooks/github"));
+        assert_eq!(head.target(), "/webhooks/github?x=1");
+        assert!(!format!("{head:?}").contains("x-hub"));
+    }
+
+    #[test]
+    fn a_declared_oversize_body_is_refused_from_the_headers() {
+        let receiver = Receiver::new(GitHub::new("s").unwrap()).body_limit(10);
+        let answer = receiver
+            .declared_too_large(&[("content-length", "11")])
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(receiver
+            .declared_too_large(&[("content-length", "10")])
+            .is_none());
+        assert!(receiver
+            .declared_too_large(&[("content-length", "x")])
+            .is_none());
+    }
+}

@@ -1,0 +1,168 @@
+//! What the tower layer and the axum extractor allocate per request beyond
+//! verifying by hand in the same framework: a deterministic stand-in for
+//! their time overhead (`benches/adapters.rs`), which a loaded machine
+//! blurs. GitHub, 1 KiB, no duplicate store, in process.
+//!
+//! A counting global allocator records the current thread's allocations;
+//! each request runs to completion on a current-thread runtime.
+
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::convert::Infallible;
+
+use bytes::Bytes;
+use hooksig::github::GitHub;
+use hooksig::receiver::Receiver;
+use hooksig::tower::VerifyLayer;
+use hooksig::{Outgoing, Provider};
+use http_body_util::Full;
+use tower::{Layer, ServiceExt};
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn bump() {
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the
+// counter is a const-initialised thread-local `Cell`, which never allocates.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        bump();
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        bump();
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        bump();
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+const SECRET: &str = "allocation-secret";
+
+fn request() -> http::Request<Full<Bytes>> {
+    let body = Bytes::from(vec![b'x'; 1024]);
+    let headers = GitHub::new(SECRET)
+        .unwrap()
+        .sign_headers(&Outgoing::new(&body).id("d-1").event("push"))
+        .unwrap();
+    let mut request = http::Request::post("/").body(Full::new(body)).unwrap();
+    *request.headers_mut() = headers;
+    request
+}
+
+/// Allocations made while `service` handles one fresh request (the
+/// request itself is built before counting), after a warm-up call.
+fn count<S, B>(runtime: &tokio::runtime::Runtime, service: S) -> usize
+where
+    S: tower::Service<http::Request<Full<Bytes>>, Response = http::Response<B>> + Clone,
+    S::Error: std::fmt::Debug,
+{
+    runtime
+        .block_on(service.clone().oneshot(request()))
+        .unwrap();
+    let request = request();
+    let before = ALLOCATIONS.with(Cell::get);
+    let response = runtime.block_on(service.oneshot(request)).unwrap();
+    let after = ALLOCATIONS.with(Cell::get);
+    drop(response);
+    after - before
+}
+
+#[test]
+fn the_layer_and_the_extractor_add_few_allocations_over_verifying_by_hand() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let github = std::sync::Arc::new(GitHub::new(SECRET).unwrap());
+
+    // tower: a service_fn verifying by hand, against the layer.
+    let by_hand = {
+        let github = std::sync::Arc::clone(&github);
+        tower::service_fn(move |request: http::Request<Full<Bytes>>| {
+            let github = std::sync::Arc::clone(&github);
+            async move {
+                let (parts, body) = request.into_parts();
+                let body = http_body_util::BodyExt::collect(body)
+                    .await
+                    .unwrap()
+                    .to_bytes();
+                let ok = github.verify(&parts.headers, &body).is_ok();
+                Ok::<_, Infallible>(http::Response::new(Full::new(Bytes::from_static(if ok {
+                    b"ok"
+                } else {
+                    b"no"
+                }))))
+            }
+        })
+    };
+    let handler = tower::service_fn(|request: http::Request<Full<Bytes>>| async move {
+        std::hint::black_box(request.extensions().len());
+        Ok::<_, Infallible>(http::Response::new(Full::new(Bytes::from_static(b"ok"))))
+    });
+    let layered = VerifyLayer::new(GitHub::new(SECRET).unwrap()).layer(handler);
+    let hand = count(&runtime, by_hand);
+    let layer = count(&runtime, layered);
+
+    // axum: `HeaderMap` + `Bytes` by hand, against the extractor.
+    let hand_router = axum::Router::new()
+        .route(
+            "/",
+            axum::routing::post(
+                |axum::extract::State(github): axum::extract::State<std::sync::Arc<GitHub>>,
+                 headers: http::HeaderMap,
+                 body: Bytes| async move {
+                    if github.verify(&headers, &body).is_ok() {
+                        "ok"
+                    } else {
+                        "no"
+                    }
+                },
+            ),
+        )
+        .with_state(github);
+    let extractor_router = axum::Router::new()
+        .route(
+            "/",
+            axum::routing::post(|verified: hooksig::axum::Verified| async move {
+                std::hint::black_box(verified.event());
+                "ok"
+            }),
+        )
+        .with_state(Receiver::new(GitHub::new(SECRET).unwrap()));
+    let to_axum = |router: axum::Router| {
+        tower::service_fn(move |request: http::Request<Full<Bytes>>| {
+            router.clone().oneshot(request.map(axum::body::Body::new))
+        })
+    };
+    let axum_hand = count(&runtime, to_axum(hand_router));
+    let extractor = count(&runtime, to_axum(extractor_router));
+
+    println!(
+        "tower: by hand {hand}, layer {layer}; axum: by hand {axum_hand}, extractor {extractor}"
+    );
+    // The layer boxes its future, copies the id and event out of the
+    // borrowed `Delivery`, and fills the request extensions.
+    assert!(layer <= hand + 8, "tower: by hand {hand}, layer {layer}");
+    // The extractor needs no copy of the header map (axum's `HeaderMap`
+    // extractor clones it), so it may allocate less than by hand.
+    assert!(
+        extractor <= axum_hand + 8,
+        "axum: by hand {axum_hand}, extractor {extractor}"
+    );
+}

@@ -1,0 +1,804 @@
+//! One conformance suite that every provider passes by supplying its facts:
+//! a row in [`rows`]. For each row it proves, with the provider's own
+//! `sign_headers` (or, for public-key schemes, the sender's private key):
+//!
+//! - sign → verify accepts, with the delivery's metadata;
+//! - every single-byte change of the body, and of the signature header's
+//!   value, is rejected;
+//! - a missing, repeated or garbled signature header is a 400;
+//! - a timestamp one second past the tolerance, either way, is a 401 (for
+//!   schemes that sign one);
+//! - a delivery signed with the previous key is accepted after
+//!   `with_previous`, and one signed with an unknown key is a 401;
+//! - none of it allocates (a counting allocator, per thread).
+//!
+//! A new provider gets all of these checks from one row.
+
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use hooksig::generic::Generic;
+use hooksig::scheme::{
+    Algorithm, Encoding, Id, KeyFormat, Part, Scheme, Signature, Timestamp, Unit,
+};
+use hooksig::{
+    github::GitHub, linear::Linear, notify::Notify, shopify::Shopify, slack::Slack,
+    standard::StandardWebhooks, stripe::Stripe, Error, Incoming, Outgoing, Provider,
+};
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the
+// counter is a const-initialised thread-local `Cell`, which never allocates.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// How many allocations `f` made on this thread.
+fn allocations_of<T>(f: impl FnOnce() -> T) -> (usize, T) {
+    let before = ALLOCATIONS.with(Cell::get);
+    let out = std::hint::black_box(f());
+    (ALLOCATIONS.with(Cell::get) - before, out)
+}
+
+/// The current key of every row, and the previous one.
+const KEY: &str = "conformance-current-secret";
+const OLD: &str = "conformance-previous-secret";
+/// `whsec_` forms of the keys, for Standard Webhooks.
+const WHSEC_KEY: &str = "whsec_Y29uZm9ybWFuY2UtY3VycmVudC1zZWNyZXQ=";
+const WHSEC_OLD: &str = "whsec_Y29uZm9ybWFuY2UtcHJldmlvdXMtc2VjcmV0";
+/// The signing time of every row, in UNIX seconds.
+const SIGNED_AT: u64 = 1_700_000_000;
+const URL: &str = "https://example.com/webhooks/in?tenant=a";
+
+type Signer = Box<dyn Fn(&Outgoing<'_>) -> Result<http::HeaderMap, Error>>;
+/// Signs a message with a private key.
+type RawSigner = Box<dyn Fn(&[u8]) -> Vec<u8>>;
+
+/// One provider's facts.
+struct Row {
+    name: &'static str,
+    /// The verifier, holding the current key and accepting the previous.
+    verifier: Box<dyn Provider>,
+    /// Signs as the sender with the current key, and with the previous.
+    sign: Signer,
+    sign_old: Signer,
+    /// Signs with a key the verifier does not hold.
+    sign_unknown: Signer,
+    /// The signature header, which the malformed cases garble.
+    signature_header: &'static str,
+    /// A body the sender would sign.
+    body: Vec<u8>,
+    /// The id and event the delivery carries, as `sign_headers` sends them.
+    id: Option<&'static str>,
+    event: Option<&'static str>,
+    /// The tolerance, for schemes that sign a timestamp.
+    window: Option<Duration>,
+}
+
+fn mac_row<P: Provider + 'static>(
+    name: &'static str,
+    make: impl Fn(&str) -> Result<P, Error>,
+    rotated: impl Fn() -> Result<P, Error>,
+) -> (Box<dyn Provider>, Signer, Signer, Signer) {
+    let current = make(KEY).expect(name);
+    let old = make(OLD).expect(name);
+    let unknown = make("conformance-unknown-secret").expect(name);
+    (
+        Box::new(rotated().expect(name)),
+        Box::new(move |o| current.sign_headers(o)),
+        Box::new(move |o| old.sign_headers(o)),
+        Box::new(move |o| unknown.sign_headers(o)),
+    )
+}
+
+fn row(
+    name: &'static str,
+    parts: (Box<dyn Provider>, Signer, Signer, Signer),
+    signature_header: &'static str,
+    body: &[u8],
+    metadata: (Option<&'static str>, Option<&'static str>),
+    window: Option<Duration>,
+) -> Row {
+    let (verifier, sign, sign_old, sign_unknown) = parts;
+    Row {
+        name,
+        verifier,
+        sign,
+        sign_old,
+        sign_unknown,
+        signature_header,
+        body: body.to_vec(),
+        id: metadata.0,
+        event: metadata.1,
+        window,
+    }
+}
+
+/// A custom scheme through `Generic::from_scheme`.
+fn custom(scheme: Scheme, key: impl AsRef<[u8]>) -> Result<Generic, Error> {
+    Generic::from_scheme(scheme, key)
+}
+
+fn calendly_like() -> Scheme {
+    Scheme::hmac_sha256()
+        .signature(
+            Signature::list("Calendly-Webhook-Signature", ',', "v1")
+                .unwrap()
+                .timestamp_key("t"),
+        )
+        .encoding(Encoding::HexLower)
+        .content([Part::Timestamp, Part::literal("."), Part::Body])
+        .timestamp(Timestamp::in_signature().tolerance(Duration::from_secs(180)))
+}
+
+fn request_signing() -> Scheme {
+    // Signs method, URL and body, with a millisecond timestamp header: the
+    // shape of HubSpot's v3.
+    Scheme::hmac_sha256()
+        .signature(Signature::plain("X-Request-Signature", "").unwrap())
+        .encoding(Encoding::Base64)
+        .content([Part::Method, Part::Url, Part::Body, Part::Timestamp])
+        .timestamp(
+            Timestamp::header("X-Request-Timestamp")
+                .unwrap()
+                .unit(Unit::Millis),
+        )
+        .id(Id::header("X-Request-Id").unwrap())
+}
+
+fn rfc3339_scheme() -> Scheme {
+    // Id ‖ timestamp ‖ body with an RFC 3339 timestamp: the shape of
+    // Twitch's EventSub.
+    Scheme::hmac_sha256()
+        .signature(Signature::plain("X-Message-Signature", "sha256=").unwrap())
+        .encoding(Encoding::HexLower)
+        .content([Part::Id, Part::Timestamp, Part::Body])
+        .timestamp(
+            Timestamp::header("X-Message-Timestamp")
+                .unwrap()
+                .unit(Unit::Rfc3339)
+                .tolerance(Duration::from_secs(600)),
+        )
+        .id(Id::signed_header("X-Message-Id").unwrap())
+}
+
+fn paddle_like() -> Scheme {
+    Scheme::hmac_sha256()
+        .signature(
+            Signature::list("Paddle-Signature", ';', "h1")
+                .unwrap()
+                .timestamp_key("ts"),
+        )
+        .encoding(Encoding::HexLower)
+        .content([Part::Timestamp, Part::literal(":"), Part::Body])
+        .timestamp(Timestamp::in_signature())
+}
+
+fn base64url_key_scheme() -> Scheme {
+    Scheme::hmac_sha256()
+        .signature(Signature::plain("X-Sig", "").unwrap())
+        .encoding(Encoding::Base64UrlNoPad)
+        .key(KeyFormat::Base64)
+}
+
+#[cfg(feature = "sha1")]
+fn sha1_scheme() -> Scheme {
+    Scheme::new(Algorithm::HmacSha1)
+        .signature(Signature::plain("X-Hub-Signature", "sha1=").unwrap())
+        .encoding(Encoding::HexLower)
+}
+
+#[cfg(feature = "sha512")]
+fn sha512_scheme() -> Scheme {
+    Scheme::new(Algorithm::HmacSha512)
+        .signature(Signature::plain("x-paystack-signature", "").unwrap())
+        .encoding(Encoding::HexLower)
+}
+
+/// A public-key scheme verified with `public`, signed by `sign` with the
+/// matching private key.
+fn key_pair_row(
+    name: &'static str,
+    scheme: impl Fn() -> Scheme,
+    public: [String; 2],
+    sign: [RawSigner; 3],
+    encode: fn(&[u8]) -> String,
+) -> (Box<dyn Provider>, Signer, Signer, Signer) {
+    let verifier = Generic::from_scheme(scheme(), &public[0])
+        .and_then(|g| g.with_previous(&public[1]))
+        .expect(name);
+    let [current, old, unknown] = sign;
+    let signer = move |key: RawSigner| -> Signer {
+        Box::new(move |o: &Outgoing<'_>| {
+            // The scheme of these rows signs `X-Timestamp ‖ body`.
+            let at = SIGNED_AT.to_string();
+            let mut message = at.clone().into_bytes();
+            message.extend_from_slice(o.body());
+            let mut headers = http::HeaderMap::new();
+            headers.insert("x-timestamp", at.parse().unwrap());
+            headers.insert("x-signature", encode(&key(&message)).parse().unwrap());
+            Ok(headers)
+        })
+    };
+    (
+        Box::new(verifier),
+        signer(current),
+        signer(old),
+        signer(unknown),
+    )
+}
+
+#[cfg(feature = "ed25519")]
+fn ed25519_row() -> Row {
+    use ed25519_dalek::{Signer as _, SigningKey};
+    let keys = [[7u8; 32], [8u8; 32], [9u8; 32]].map(|seed| SigningKey::from_bytes(&seed));
+    let public = [0, 1].map(|i| hex::encode(keys[i].verifying_key().as_bytes()));
+    let scheme = || {
+        Scheme::new(Algorithm::Ed25519)
+            .signature(Signature::plain("X-Signature", "").unwrap())
+            .encoding(Encoding::Hex)
+            .content([Part::Timestamp, Part::Body])
+            .timestamp(Timestamp::header("X-Timestamp").unwrap())
+    };
+    let sign =
+        keys.map(|key| -> RawSigner { Box::new(move |m: &[u8]| key.sign(m).to_bytes().to_vec()) });
+    row(
+        "custom Ed25519 (Discord's shape)",
+        key_pair_row("ed25519", scheme, public, sign, |s| hex::encode(s)),
+        "x-signature",
+        br#"{"type":2,"id":"1"}"#,
+        (None, None),
+        Some(Duration::from_secs(300)),
+    )
+}
+
+#[cfg(feature = "p256")]
+fn p256_row() -> Row {
+    use base64::Engine as _;
+    use p256::ecdsa::{signature::Signer as _, DerSignature, SigningKey};
+    let keys = [1u8, 2, 3].map(|n| SigningKey::from_slice(&[n; 32]).unwrap());
+    let public = [0, 1].map(|i| {
+        // SEC1 here; the DER SPKI form is covered by SendGrid's vectors.
+        let point = keys[i].verifying_key().to_sec1_point(false);
+        base64::engine::general_purpose::STANDARD.encode(point.as_bytes())
+    });
+    let scheme = || {
+        Scheme::new(Algorithm::EcdsaP256(hooksig::scheme::EcdsaFormat::Der))
+            .signature(Signature::plain("X-Signature", "").unwrap())
+            .encoding(Encoding::Base64)
+            .content([Part::Timestamp, Part::Body])
+            .timestamp(Timestamp::header("X-Timestamp").unwrap())
+    };
+    let sign = keys.map(|key| -> RawSigner {
+        Box::new(move |m: &[u8]| {
+            let signature: DerSignature = key.sign(m);
+            signature.as_bytes().to_vec()
+        })
+    });
+    row(
+        "custom ECDSA P-256 (SendGrid's shape)",
+        key_pair_row("p256", scheme, public, sign, |s| {
+            base64::engine::general_purpose::STANDARD.encode(s)
+        }),
+        "x-signature",
+        br#"[{"email":"a@example.com","event":"open"}]"#,
+        (None, None),
+        Some(Duration::from_secs(300)),
+    )
+}
+
+fn rows() -> Vec<Row> {
+    let stripe_body = br#"{"id":"evt_1","type":"invoice.paid"}"#;
+    let slack_body = br#"{"event_id":"Ev1","type":"event_callback"}"#;
+    let notify_body =
+        br#"{"event":"message.sent","event_id":"evt_1","timestamp":"2023-11-14T22:13:20Z"}"#;
+    let linear_body = format!(
+        r#"{{"action":"create","webhookTimestamp":{}}}"#,
+        SIGNED_AT * 1000
+    );
+    let mut rows = vec![
+        row(
+            "github",
+            mac_row(
+                "github",
+                |k| GitHub::new(k),
+                || GitHub::new(KEY)?.with_previous(OLD),
+            ),
+            "x-hub-signature-256",
+            br#"{"zen":"Keep it logically awesome."}"#,
+            (Some("d-1"), Some("push")),
+            None,
+        ),
+        row(
+            "linear",
+            mac_row(
+                "linear",
+                |k| Linear::new(k),
+                || Linear::new(KEY)?.with_previous(OLD),
+            ),
+            "linear-signature",
+            linear_body.as_bytes(),
+            (Some("d-1"), Some("push")),
+            Some(Duration::from_secs(60)),
+        ),
+        row(
+            "notify",
+            mac_row(
+                "notify",
+                |k| Notify::new(k),
+                || {
+                    Ok(Notify::new(KEY)?
+                        .with_previous(OLD)?
+                        .tolerance(Duration::from_secs(600)))
+                },
+            ),
+            "x-notify-signature",
+            notify_body,
+            (Some("evt_1"), Some("message.sent")),
+            None, // its window is off by default; tested in tests/properties.rs
+        ),
+        row(
+            "generic",
+            mac_row(
+                "generic",
+                |k| Generic::new(k),
+                || Generic::new(KEY)?.with_previous(OLD),
+            ),
+            "x-signature-256",
+            b"any bytes at all \x00\xff",
+            (None, None),
+            None,
+        ),
+        row(
+            "standard-webhooks",
+            mac_row(
+                "standard",
+                |k| {
+                    StandardWebhooks::new(if k == KEY {
+                        WHSEC_KEY
+                    } else if k == OLD {
+                        WHSEC_OLD
+                    } else {
+                        "whsec_dW5rbm93bg=="
+                    })
+                },
+                || StandardWebhooks::new(WHSEC_KEY)?.with_previous(WHSEC_OLD),
+            ),
+            "webhook-signature",
+            br#"{"type":"user.created"}"#,
+            (Some("d-1"), None),
+            Some(Duration::from_secs(300)),
+        ),
+        row(
+            "stripe",
+            mac_row(
+                "stripe",
+                |k| Stripe::new(k),
+                || Stripe::new(KEY)?.with_previous(OLD),
+            ),
+            "stripe-signature",
+            stripe_body,
+            (Some("evt_1"), Some("invoice.paid")),
+            Some(Duration::from_secs(300)),
+        ),
+        row(
+            "slack",
+            mac_row(
+                "slack",
+                |k| Slack::new(k),
+                || Slack::new(KEY)?.with_previous(OLD),
+            ),
+            "x-slack-signature",
+            slack_body,
+            (Some("Ev1"), Some("event_callback")),
+            Some(Duration::from_secs(300)),
+        ),
+        row(
+            "shopify",
+            mac_row(
+                "shopify",
+                |k| Shopify::new(k),
+                || Shopify::new(KEY)?.with_previous(OLD),
+            ),
+            "x-shopify-hmac-sha256",
+            br#"{"id":1}"#,
+            (Some("d-1"), Some("push")),
+            None,
+        ),
+        row(
+            "custom t=,v1= list (Calendly's shape)",
+            mac_row(
+                "calendly",
+                |k| custom(calendly_like(), k),
+                || custom(calendly_like(), KEY)?.with_previous(OLD),
+            ),
+            "calendly-webhook-signature",
+            br#"{"event":"invitee.created"}"#,
+            (None, None),
+            Some(Duration::from_secs(180)),
+        ),
+        row(
+            "custom ts=;h1= list (Paddle's shape)",
+            mac_row(
+                "paddle",
+                |k| custom(paddle_like(), k),
+                || custom(paddle_like(), KEY)?.with_previous(OLD),
+            ),
+            "paddle-signature",
+            br#"{"event_type":"transaction.paid"}"#,
+            (None, None),
+            Some(Duration::from_secs(300)),
+        ),
+        row(
+            "custom method + URL + body + ms timestamp (HubSpot v3's shape)",
+            mac_row(
+                "request",
+                |k| custom(request_signing(), k),
+                || custom(request_signing(), KEY)?.with_previous(OLD),
+            ),
+            "x-request-signature",
+            br#"[{"objectId":1}]"#,
+            (Some("d-1"), None),
+            Some(Duration::from_secs(300)),
+        ),
+        row(
+            "custom id + RFC 3339 timestamp (Twitch's shape)",
+            mac_row(
+                "rfc3339",
+                |k| custom(rfc3339_scheme(), k),
+                || custom(rfc3339_scheme(), KEY)?.with_previous(OLD),
+            ),
+            "x-message-signature",
+            br#"{"subscription":{}}"#,
+            (Some("d-1"), None),
+            Some(Duration::from_secs(600)),
+        ),
+        row(
+            "custom base64url with a base64 key",
+            mac_row(
+                "base64url",
+                |k| {
+                    use base64::Engine as _;
+                    custom(
+                        base64url_key_scheme(),
+                        base64::engine::general_purpose::STANDARD.encode(k),
+                    )
+                },
+                || {
+                    use base64::Engine as _;
+                    let b64 = |k: &str| base64::engine::general_purpose::STANDARD.encode(k);
+                    custom(base64url_key_scheme(), b64(KEY))?.with_previous(b64(OLD))
+                },
+            ),
+            "x-sig",
+            b"{}",
+            (None, None),
+            None,
+        ),
+    ];
+    #[cfg(feature = "sha1")]
+    rows.push(row(
+        "custom HMAC-SHA1 (Intercom's shape)",
+        mac_row(
+            "sha1",
+            |k| custom(sha1_scheme(), k),
+            || custom(sha1_scheme(), KEY)?.with_previous(OLD),
+        ),
+        "x-hub-signature",
+        br#"{"topic":"ping"}"#,
+        (None, None),
+        None,
+    ));
+    #[cfg(feature = "sha512")]
+    rows.push(row(
+        "custom HMAC-SHA512 (Paystack's shape)",
+        mac_row(
+            "sha512",
+            |k| custom(sha512_scheme(), k),
+            || custom(sha512_scheme(), KEY)?.with_previous(OLD),
+        ),
+        "x-paystack-signature",
+        br#"{"event":"charge.success"}"#,
+        (None, None),
+        None,
+    ));
+    #[cfg(feature = "ed25519")]
+    rows.push(ed25519_row());
+    #[cfg(feature = "p256")]
+    rows.push(p256_row());
+    rows
+}
+
+type Pairs = Vec<(String, Vec<u8>)>;
+
+fn pairs(map: &http::HeaderMap) -> Pairs {
+    map.iter()
+        .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
+        .collect()
+}
+
+fn at(secs: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+impl Row {
+    fn signed_with(&self, sign: &Signer) -> Pairs {
+        let mut outgoing = Outgoing::new(&self.body)
+            .at(at(SIGNED_AT))
+            .method("POST")
+            .url(URL);
+        if let Some(id) = self.id {
+            outgoing = outgoing.id(id);
+        }
+        if let Some(event) = self.event {
+            outgoing = outgoing.event(event);
+        }
+        pairs(&sign(&outgoing).unwrap_or_else(|e| panic!("{}: sign: {e}", self.name)))
+    }
+
+    fn verify(&self, headers: &Pairs, body: &[u8], now: SystemTime) -> Result<(), Error> {
+        let incoming = Incoming::new(headers, body).method("POST").url(URL);
+        self.verifier.verify_incoming(&incoming, now).map(|_| ())
+    }
+}
+
+#[test]
+fn sign_then_verify_with_metadata() {
+    for row in rows() {
+        let headers = row.signed_with(&row.sign);
+        let incoming = Incoming::new(&headers, &row.body).method("POST").url(URL);
+        let delivery = row
+            .verifier
+            .verify_incoming(&incoming, at(SIGNED_AT))
+            .unwrap_or_else(|e| panic!("{}: {e}", row.name));
+        assert_eq!(delivery.body(), &row.body[..], "{}", row.name);
+        assert_eq!(delivery.provider(), row.verifier.name(), "{}", row.name);
+        assert_eq!(
+            (delivery.id(), delivery.event()),
+            (row.id, row.event),
+            "{}",
+            row.name
+        );
+        if row.window.is_some() {
+            assert_eq!(delivery.timestamp(), Some(at(SIGNED_AT)), "{}", row.name);
+        }
+    }
+}
+
+#[test]
+fn every_single_byte_change_is_rejected() {
+    for row in rows() {
+        let headers = row.signed_with(&row.sign);
+        for i in 0..row.body.len() {
+            let mut body = row.body.clone();
+            body[i] ^= 1;
+            assert!(
+                row.verify(&headers, &body, at(SIGNED_AT)).is_err(),
+                "{}: body byte {i} changed and accepted",
+                row.name
+            );
+        }
+        let index = headers
+            .iter()
+            .position(|(name, _)| name.eq_ignore_ascii_case(row.signature_header))
+            .unwrap_or_else(|| panic!("{}: no {}", row.name, row.signature_header));
+        for i in 0..headers[index].1.len() {
+            let mut changed = headers.clone();
+            changed[index].1[i] ^= 1;
+            assert!(
+                row.verify(&changed, &row.body, at(SIGNED_AT)).is_err(),
+                "{}: signature byte {i} changed and accepted",
+                row.name
+            );
+        }
+        // And every other signed header's bytes (id, timestamp).
+        for (h, (name, value)) in headers.iter().enumerate() {
+            if h == index || name.eq_ignore_ascii_case("x-request-id") {
+                continue;
+            }
+            let covered = [
+                "webhook-id",
+                "webhook-timestamp",
+                "x-slack-request-timestamp",
+                "x-request-timestamp",
+                "x-message-id",
+                "x-message-timestamp",
+                "x-timestamp",
+            ];
+            if !covered.contains(&name.as_str()) {
+                continue;
+            }
+            for i in 0..value.len() {
+                let mut changed = headers.clone();
+                changed[h].1[i] ^= 1;
+                assert!(
+                    row.verify(&changed, &row.body, at(SIGNED_AT)).is_err(),
+                    "{}: {name} byte {i} changed and accepted",
+                    row.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn malformed_signature_headers_are_400() {
+    for row in rows() {
+        let headers = row.signed_with(&row.sign);
+        let without: Pairs = headers
+            .iter()
+            .filter(|(name, _)| !name.eq_ignore_ascii_case(row.signature_header))
+            .cloned()
+            .collect();
+        let mut repeated = headers.clone();
+        let original = headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(row.signature_header))
+            .unwrap()
+            .clone();
+        repeated.push(original);
+        let mut garbled = without.clone();
+        garbled.push((row.signature_header.to_owned(), b"not a signature".to_vec()));
+        let mut empty = without.clone();
+        empty.push((row.signature_header.to_owned(), b"".to_vec()));
+        for (case, headers) in [
+            ("missing", without),
+            ("repeated", repeated),
+            ("garbled", garbled),
+            ("empty", empty),
+        ] {
+            let err = row.verify(&headers, &row.body, at(SIGNED_AT)).unwrap_err();
+            assert_eq!(err.status(), 400, "{} {case}: {err}", row.name);
+        }
+    }
+}
+
+#[test]
+fn stale_and_future_timestamps_are_401() {
+    for row in rows() {
+        let Some(window) = row.window else { continue };
+        let headers = row.signed_with(&row.sign);
+        let edge = window.as_secs();
+        assert_eq!(
+            row.verify(&headers, &row.body, at(SIGNED_AT + edge)),
+            Ok(()),
+            "{}",
+            row.name
+        );
+        assert_eq!(
+            row.verify(&headers, &row.body, at(SIGNED_AT - edge)),
+            Ok(()),
+            "{}",
+            row.name
+        );
+        assert_eq!(
+            row.verify(&headers, &row.body, at(SIGNED_AT + edge + 1)),
+            Err(Error::TimestampTooOld),
+            "{}",
+            row.name
+        );
+        assert_eq!(
+            row.verify(&headers, &row.body, at(SIGNED_AT - edge - 1)),
+            Err(Error::TimestampInFuture),
+            "{}",
+            row.name
+        );
+    }
+}
+
+#[test]
+fn rotation_accepts_the_previous_key_only() {
+    for row in rows() {
+        let old = row.signed_with(&row.sign_old);
+        assert_eq!(
+            row.verify(&old, &row.body, at(SIGNED_AT)),
+            Ok(()),
+            "{}",
+            row.name
+        );
+        let unknown = row.signed_with(&row.sign_unknown);
+        let err = row.verify(&unknown, &row.body, at(SIGNED_AT)).unwrap_err();
+        assert_eq!(err, Error::SignatureMismatch, "{}", row.name);
+        assert_eq!(err.status(), 401);
+    }
+}
+
+#[test]
+fn no_verify_path_allocates() {
+    for row in rows() {
+        let headers = row.signed_with(&row.sign);
+        let unknown = row.signed_with(&row.sign_unknown);
+        let mut tampered = row.body.clone();
+        tampered[0] ^= 1;
+        let mut garbled = headers.clone();
+        for (name, value) in &mut garbled {
+            if name.eq_ignore_ascii_case(row.signature_header) {
+                *value = b"garbage".to_vec();
+            }
+        }
+        let cases: [(&str, &Pairs, &[u8], SystemTime); 5] = [
+            ("accepted", &headers, &row.body, at(SIGNED_AT)),
+            ("unknown key", &unknown, &row.body, at(SIGNED_AT)),
+            ("tampered body", &headers, &tampered, at(SIGNED_AT)),
+            ("malformed", &garbled, &row.body, at(SIGNED_AT)),
+            ("stale", &headers, &row.body, at(SIGNED_AT + 100_000)),
+        ];
+        for (case, headers, body, now) in cases {
+            let incoming = Incoming::new(headers, body).method("POST").url(URL);
+            let (count, result) = allocations_of(|| {
+                row.verifier
+                    .verify_incoming(&incoming, now)
+                    .map(|d| (d.id(), d.event(), d.timestamp()))
+            });
+            assert_eq!(
+                count, 0,
+                "{} {case}: {count} allocations ({result:?})",
+                row.name
+            );
+        }
+    }
+}
+
+#[test]
+fn the_counter_sees_allocations() {
+    let (count, v) = allocations_of(|| vec![1u8; 16]);
+    assert!(count >= 1);
+    drop(v);
+}
+
+#[test]
+fn request_schemes_without_the_request_fail_with_a_clear_error() {
+    let verifier = custom(request_signing(), KEY).unwrap();
+    let row = rows()
+        .into_iter()
+        .find(|r| r.name.starts_with("custom method"))
+        .unwrap();
+    let headers = row.signed_with(&row.sign);
+    let err = verifier
+        .verify_at(&headers, &row.body, at(SIGNED_AT))
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidConfig(_)), "{err}");
+    assert_eq!(err.status(), 500);
+    // With the wrong URL it is a mismatch, not an error of configuration.
+    let incoming = Incoming::new(&headers, &row.body)
+        .method("POST")
+        .url("https://evil.example/webhooks/in?tenant=a");
+    assert_eq!(
+        verifier
+            .verify_incoming(&incoming, at(SIGNED_AT))
+            .unwrap_err(),
+        Error::SignatureMismatch
+    );
+    let incoming = Incoming::new(&headers, &row.body).method("PUT").url(URL);
+    assert_eq!(
+        verifier
+            .verify_incoming(&incoming, at(SIGNED_AT))
+            .unwrap_err(),
+        Error::SignatureMismatch
+    );
+}
