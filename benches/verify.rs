@@ -131,13 +131,11 @@ fn verify(c: &mut Criterion) {
     }
 }
 
+/// A named verifier of one input, returning whether it accepted.
+type Verify<'a> = (&'a str, Box<dyn Fn() -> bool + 'a>);
+
 /// One group: every verifier is checked to accept before it is timed.
-fn group(
-    c: &mut Criterion,
-    name: &str,
-    len: usize,
-    verifiers: Vec<(&str, Box<dyn Fn() -> bool + '_>)>,
-) {
+fn group(c: &mut Criterion, name: &str, len: usize, verifiers: Vec<Verify<'_>>) {
     let label = if len == 64 { "64B" } else { "1KiB" };
     let mut group = c.benchmark_group(format!("engine/{name}/{label}"));
     group.throughput(Throughput::Bytes(len as u64));

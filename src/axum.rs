@@ -44,7 +44,7 @@ use axum_core::body::Body;
 use axum_core::extract::{FromRef, FromRequest, Request};
 use axum_core::response::{IntoResponse, Response};
 use bytes::Bytes;
-use http::{header, HeaderValue, StatusCode};
+use http::StatusCode;
 
 use crate::receiver::VerifiedDelivery;
 use crate::receiver::{http_body::read, Accepted, Adapter, Answer, Head, Receiver, Step};
@@ -156,15 +156,6 @@ impl Rejection {
 
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
-        let (status, content_type, body, error) = self.0.into_parts();
-        let mut response = Response::new(Body::from(body));
-        *response.status_mut() = status;
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-        if let Some(error) = error {
-            response.extensions_mut().insert(error);
-        }
-        response
+        self.0.into_response(Body::from)
     }
 }

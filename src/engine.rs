@@ -170,6 +170,13 @@ pub trait Sender: sealed::Sealed + Clone + Send + Sync + 'static {
     fn reads_clock(&self) -> bool {
         false
     }
+
+    /// Whether the sender signs the request beyond the scheme's parts
+    /// (Twilio's URL), or makes a GET challenge that needs the URL.
+    #[doc(hidden)]
+    fn signs_request(&self) -> bool {
+        false
+    }
 }
 
 /// The keys of a verifier, by algorithm.
@@ -1151,6 +1158,10 @@ impl<S: Sender + fmt::Debug> crate::Provider for Verifier<S> {
 
     fn reads_clock(&self) -> bool {
         self.scheme.timestamp.is_some() || self.spec.reads_clock()
+    }
+
+    fn signs_request(&self) -> bool {
+        self.scheme.needs_request() || self.spec.signs_request()
     }
 
     fn challenge(&self, incoming: &Incoming<'_>) -> Option<Result<Reply, Error>> {

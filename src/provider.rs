@@ -93,6 +93,15 @@ pub trait Provider: Send + Sync + fmt::Debug {
         true
     }
 
+    /// Whether the scheme signs the request's method, URL or path, so a
+    /// receiver must build the public URL for
+    /// [`verify_incoming`](Provider::verify_incoming). Defaults to `true`
+    /// (a receiver then always passes it); the built-in providers answer
+    /// for their scheme, so GitHub's receivers build no URL.
+    fn signs_request(&self) -> bool {
+        true
+    }
+
     /// Answers an unsigned GET challenge (Meta's `hub.challenge`,
     /// Dropbox's `challenge`) when the provider is configured for one and
     /// `incoming` is one; `None` otherwise, and always for providers
@@ -160,6 +169,9 @@ macro_rules! forward_provider {
             }
             fn reads_clock(&self) -> bool {
                 (**self).reads_clock()
+            }
+            fn signs_request(&self) -> bool {
+                (**self).signs_request()
             }
             fn challenge(&self, incoming: &Incoming<'_>) -> Option<Result<Reply, Error>> {
                 (**self).challenge(incoming)

@@ -37,7 +37,7 @@
 //! ([`Generic::from_scheme`](crate::generic::Generic::from_scheme)): a part
 //! that names a timestamp the scheme does not have, or an encoding that
 //! cannot carry the algorithm's output, is an
-//! [`Error::InvalidConfig`](crate::Error::InvalidConfig), never a surprise
+//! [`Error::InvalidConfig`], never a surprise
 //! at request time.
 
 use std::fmt;

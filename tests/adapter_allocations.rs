@@ -6,10 +6,6 @@
 //! A counting global allocator records the current thread's allocations;
 //! each request runs to completion on a current-thread runtime.
 
-#![allow(unsafe_code)]
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::convert::Infallible;
 
 use bytes::Bytes;
@@ -20,38 +16,8 @@ use hooksig::{Outgoing, Provider};
 use http_body_util::Full;
 use tower::{Layer, ServiceExt};
 
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn bump() {
-    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; the
-// counter is a const-initialised thread-local `Cell`, which never allocates.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        bump();
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        bump();
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        bump();
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+mod counting_alloc;
+use counting_alloc::*;
 
 const SECRET: &str = "allocation-secret";
 
@@ -77,9 +43,9 @@ where
         .block_on(service.clone().oneshot(request()))
         .unwrap();
     let request = request();
-    let before = ALLOCATIONS.with(Cell::get);
+    let before = allocations();
     let response = runtime.block_on(service.oneshot(request)).unwrap();
-    let after = ALLOCATIONS.with(Cell::get);
+    let after = allocations();
     drop(response);
     after - before
 }

@@ -82,6 +82,11 @@ fn response(answer: &Answer) -> HttpResponse<BoxBody> {
         CONTENT_TYPE,
         HeaderValue::from_static(answer.content_type()),
     );
+    // The receiver's answers may echo a sender's challenge: never sniffed.
+    response.headers_mut().insert(
+        actix_web::http::header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     if let Some(error) = answer.error() {
         response.extensions_mut().insert(error.clone());
     }

@@ -14,7 +14,7 @@
 //! - any of the configured secrets ([`GitHub::with_previous`]).
 //!
 //! GitHub signs no timestamp, so there is no replay window: deduplicate on
-//! [`Delivery::id`] (`X-GitHub-Delivery`), which GitHub keeps when you
+//! [`Delivery::id`](crate::Delivery::id) (`X-GitHub-Delivery`), which GitHub keeps when you
 //! redeliver, and keep handlers idempotent.
 //!
 //! ```

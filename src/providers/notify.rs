@@ -7,7 +7,7 @@
 //!
 //! Replay defence: Notify retries a failed delivery 5 times over about 17
 //! hours with the same `event_id`, so the defence is duplicate suppression
-//! on [`Delivery::id`], not a tight window. A window on the signed
+//! on [`Delivery::id`](crate::Delivery::id), not a tight window. A window on the signed
 //! `timestamp` is available with [`Notify::tolerance`]; it is off by
 //! default because it would drop late retries.
 //!

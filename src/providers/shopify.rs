@@ -26,7 +26,7 @@
 //! from the other set.
 //!
 //! Shopify signs no timestamp, so there is no replay window (and no
-//! `tolerance` option): deduplicate on [`Delivery::id`]
+//! `tolerance` option): deduplicate on [`Delivery::id`](crate::Delivery::id)
 //! (`X-Shopify-Webhook-Id`), knowing it is not covered by the signature.
 //! `X-Shopify-Event-Id` ([`EVENT_ID_HEADER`]) is the same for every
 //! subscription that receives one event, for deduplicating across

@@ -16,9 +16,9 @@
 //! tolerance (default 5 minutes, inclusive, both directions, whole
 //! seconds) of the clock, as Slack's SDKs check it; hooksig checks it after
 //! the MAC. Slack carries no delivery id in headers; its retries add
-//! `X-Slack-Retry-Num`, readable with [`Delivery::header`]. An Events API
-//! body is JSON with a top-level `event_id` and `type`: [`Delivery::id`]
-//! and [`Delivery::event`] read them from the signed body when asked for,
+//! `X-Slack-Retry-Num`, readable with [`Delivery::header`](crate::Delivery::header). An Events API
+//! body is JSON with a top-level `event_id` and `type`: [`Delivery::id`](crate::Delivery::id)
+//! and [`Delivery::event`](crate::Delivery::event) read them from the signed body when asked for,
 //! so the middleware suppresses Slack's retried events. Slash commands and
 //! interactivity payloads are form-encoded and have neither (`None`: not
 //! deduplicated).

@@ -30,8 +30,8 @@
 //! later. Widen [`Stripe::tolerance`] if your clock is unreliable. Within
 //! the window a captured delivery can still be replayed, and Stripe itself
 //! may deliver an event more than once: deduplicate on the event id, which
-//! Stripe carries in the signed body (`"id": "evt_…"`). [`Delivery::id`]
-//! reads it (and [`Delivery::event`] the `type`) when asked for, so the
+//! Stripe carries in the signed body (`"id": "evt_…"`). [`Delivery::id`](crate::Delivery::id)
+//! reads it (and [`Delivery::event`](crate::Delivery::event) the `type`) when asked for, so the
 //! middleware's duplicate suppression works for Stripe as for the others.
 //!
 //! ```

@@ -83,7 +83,7 @@ pub use resolve::{PathTenants, Resolution, Resolve, Tenant};
 
 use crate::clock::{Clock, SystemClock};
 use crate::dedup::{store_key, ClaimGuard, Claimed, DeliveryStore};
-use crate::{Delivery, Error, Headers, Lookup, Provider};
+use crate::{Delivery, Error, Headers, Incoming, Lookup, Provider};
 
 /// The default body limit: 2 MiB, as axum's default extractor limit.
 ///
@@ -418,19 +418,48 @@ impl Receiver {
         };
 
         let now = self.config.clock.now();
-        // The one verify call of every adapter. With the scheme engine this
-        // becomes `provider.verify_incoming(&Incoming::new(head.headers(),
-        // &body).method(head.method()).url(..), now)`, the URL being
-        // `self.url(head)` (the public base behind a proxy).
-        let delivery = match provider.verify_at(head.headers(), &body, now) {
+        // The URL is built (one allocation) only for schemes that sign it,
+        // and for a GET, which may be a sender's challenge.
+        let url = if provider.signs_request() || head.method().eq_ignore_ascii_case("GET") {
+            self.url(head)
+        } else {
+            None
+        };
+        let mut incoming = Incoming::new(head.headers(), &body).method(head.method());
+        if let Some(url) = url.as_deref() {
+            incoming = incoming.url(url);
+        }
+        // An unsigned GET challenge (Meta, Dropbox), answered only by a
+        // provider configured for one.
+        if let Some(answer) = provider.challenge(&incoming) {
+            match answer {
+                Ok(reply) => {
+                    return Step::Answer(report.answer(
+                        &*self.config.clock,
+                        Answer::from_reply(reply),
+                        Outcome::Handshake,
+                    ))
+                }
+                Err(error) => reject!(error),
+            }
+        }
+        // The one verify call of every adapter.
+        let delivery = match provider.verify_incoming(&incoming, now) {
             Ok(delivery) => {
                 let ping = self.config.answer_pings && delivery.is_ping();
-                // A handshake the sender expects answered by the receiver
-                // (`Delivery::reply()` with the engine) goes here too: turn
-                // it into `Answer::reply(..)` and return it like the pong.
+                let reply = delivery.reply();
                 let verified = VerifiedDelivery::new(&delivery, tenant);
                 report.id.clone_from(&verified.id);
                 report.event.clone_from(&verified.event);
+                // A handshake the sender expects answered by the receiver
+                // (Slack's `url_verification`), like the pong.
+                if let Some(reply) = reply {
+                    return Step::Answer(report.answer(
+                        &*self.config.clock,
+                        Answer::from_reply(reply),
+                        Outcome::Handshake,
+                    ));
+                }
                 if ping {
                     return Step::Answer(report.answer(
                         &*self.config.clock,
@@ -547,6 +576,16 @@ impl Answer {
         }
     }
 
+    /// The answer of a provider's handshake ([`Delivery::reply`](crate::Delivery::reply),
+    /// [`Provider::challenge`]).
+    #[must_use]
+    pub fn from_reply(reply: crate::Reply) -> Self {
+        let status = reply.status();
+        let content_type = reply.content_type().unwrap_or("text/plain");
+        let body = Bytes::from(reply.body().to_vec());
+        Answer::reply(status, content_type, body)
+    }
+
     /// A handshake reply the sender expects (a challenge echoed back).
     #[must_use]
     pub fn reply(status: StatusCode, content_type: &'static str, body: Bytes) -> Self {
@@ -580,6 +619,29 @@ impl Answer {
     #[must_use]
     pub fn error(&self) -> Option<&Error> {
         self.error.as_ref()
+    }
+
+    /// The answer as an `http` 1 response whose body `body` makes from the
+    /// bytes: the status, the `Content-Type`, `X-Content-Type-Options:
+    /// nosniff` (an answer may echo a sender's challenge: it is never
+    /// sniffed), and a rejection's [`Error`] in the extensions for outer
+    /// layers.
+    pub fn into_response<B>(self, body: impl FnOnce(Bytes) -> B) -> http::Response<B> {
+        let mut response = http::Response::new(body(self.body));
+        *response.status_mut() = self.status;
+        let headers = response.headers_mut();
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static(self.content_type),
+        );
+        headers.insert(
+            http::header::X_CONTENT_TYPE_OPTIONS,
+            http::HeaderValue::from_static("nosniff"),
+        );
+        if let Some(error) = self.error {
+            response.extensions_mut().insert(error);
+        }
+        response
     }
 
     /// The status, content type, body and error, to build a response.
@@ -727,6 +789,7 @@ enum Outcome {
     Processed,
     HandlerFailed,
     Pong,
+    Handshake,
     Duplicate,
     Rejected(&'static str),
 }
@@ -795,6 +858,7 @@ impl Report {
             Outcome::Processed => "processed",
             Outcome::HandlerFailed => "handler_failed",
             Outcome::Pong => "pong",
+            Outcome::Handshake => "handshake",
             Outcome::Duplicate => "duplicate",
             Outcome::Rejected(kind) => kind,
         };

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use http::{header, HeaderValue, Request, Response, StatusCode};
+use http::{Request, Response, StatusCode};
 use http_body::Body;
 use http_body_util::Full;
 use tower_service::Service;
@@ -121,14 +121,5 @@ where
 /// The receiver's own answer as a response, the rejection's error in its
 /// extensions for outer layers.
 fn response<B>(answer: Answer) -> Response<ResponseBody<B>> {
-    let (status, content_type, body, error) = answer.into_parts();
-    let mut response = Response::new(ResponseBody::own(body));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Some(error) = error {
-        response.extensions_mut().insert(error);
-    }
-    response
+    answer.into_response(ResponseBody::own)
 }

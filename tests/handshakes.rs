@@ -1,0 +1,218 @@
+//! Handshakes and request-aware schemes through the tower middleware:
+//! Slack's `url_verification` answered without the handler, unsigned GET
+//! challenges answered only where configured (and never with an unsafe
+//! value or a wrong verify token), and a scheme that signs the public URL
+//! verified behind a proxy with `public_url`.
+
+mod tower_support;
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use hooksig::generic::Generic;
+use hooksig::scheme::{Challenge, Encoding, Part, Scheme, Signature};
+use hooksig::slack::Slack;
+use hooksig::tower::VerifyLayer;
+use hooksig::{Error, Incoming, Outgoing, Provider};
+use http::Request;
+use http_body_util::{BodyExt, Full};
+use tower::{Layer, ServiceExt};
+use tower_support::Recorder;
+
+const SLACK_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+
+fn slack_request(body: &[u8]) -> Request<Full<Bytes>> {
+    let slack = Slack::new(SLACK_SECRET).unwrap();
+    let now = SystemTime::now();
+    let headers = slack.sign_headers(&Outgoing::new(body).at(now)).unwrap();
+    let mut request = Request::post("/slack")
+        .body(Full::new(Bytes::copy_from_slice(body)))
+        .unwrap();
+    request.headers_mut().extend(headers);
+    request
+}
+
+async fn call<S, RB>(
+    service: &S,
+    request: Request<Full<Bytes>>,
+) -> (u16, Option<String>, Option<String>, String)
+where
+    S: tower::Service<Request<Full<Bytes>>, Response = http::Response<RB>> + Clone,
+    S::Error: std::fmt::Debug,
+    RB: http_body::Body,
+    RB::Error: std::fmt::Debug,
+{
+    let response = service.clone().oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    let (content_type, nosniff) = (header("content-type"), header("x-content-type-options"));
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        content_type,
+        nosniff,
+        String::from_utf8(body.to_vec()).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn slack_url_verification_is_answered_with_the_challenge_without_the_handler() {
+    let recorder = Recorder::default();
+    let service = VerifyLayer::new(Slack::new(SLACK_SECRET).unwrap()).layer(recorder.handler());
+    let body = br#"{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#;
+    let (status, content_type, nosniff, text) = call(&service, slack_request(body)).await;
+    assert_eq!(status, 200);
+    assert_eq!(content_type.as_deref(), Some("text/plain"));
+    assert_eq!(nosniff.as_deref(), Some("nosniff"));
+    assert_eq!(text, "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+    assert_eq!(recorder.calls(), 0, "a handshake never reaches the handler");
+
+    // An ordinary event goes to the handler.
+    let event = br#"{"event_id":"Ev1","type":"event_callback","event":{}}"#;
+    let (status, _, _, text) = call(&service, slack_request(event)).await;
+    assert_eq!((status, text.as_str()), (200, "handled"));
+    assert_eq!(recorder.calls(), 1);
+
+    // An unsigned url_verification is rejected like any forgery.
+    let mut forged = slack_request(body);
+    *forged.body_mut() = Full::new(Bytes::from_static(
+        br#"{"challenge":"evil","type":"url_verification"}"#,
+    ));
+    let (status, _, _, _) = call(&service, forged).await;
+    assert_eq!(status, 401);
+}
+
+#[test]
+fn a_challenge_with_markup_is_not_echoed() {
+    let slack = Slack::new(SLACK_SECRET).unwrap();
+    let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    for challenge in ["<script>", "a\"b", "", "a b"] {
+        let body = format!(r#"{{"challenge":"{challenge}","type":"url_verification"}}"#);
+        let headers = slack
+            .sign_headers(&Outgoing::new(body.as_bytes()).at(at))
+            .unwrap();
+        let delivery = slack.verify_at(&headers, body.as_bytes(), at).unwrap();
+        assert_eq!(delivery.reply(), None, "{challenge:?}");
+        assert!(!delivery.is_handshake());
+    }
+}
+
+/// A Dropbox-style sender: HMAC over the body, and a GET `?challenge=` to
+/// echo; a Meta-style one adds the verify token.
+fn with_challenge(challenge: Challenge) -> Generic {
+    let scheme = Scheme::hmac_sha256()
+        .signature(Signature::plain("X-Dropbox-Signature", "").unwrap())
+        .encoding(Encoding::HexLower)
+        .challenge(challenge);
+    Generic::from_scheme(scheme, "app-secret").unwrap()
+}
+
+fn get(uri: &str) -> Request<Full<Bytes>> {
+    Request::get(uri)
+        .header("host", "hooks.example.com")
+        .body(Full::new(Bytes::new()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn get_challenges_are_echoed_only_where_configured() {
+    let recorder = Recorder::default();
+    let dropbox =
+        VerifyLayer::new(with_challenge(Challenge::query("challenge"))).layer(recorder.handler());
+    let (status, content_type, nosniff, text) =
+        call(&dropbox, get("/dropbox?challenge=abc123XYZ")).await;
+    assert_eq!((status, text.as_str()), (200, "abc123XYZ"));
+    assert_eq!(content_type.as_deref(), Some("text/plain"));
+    assert_eq!(nosniff.as_deref(), Some("nosniff"));
+    // Percent-encoding is decoded, and markup is never echoed.
+    let (status, _, _, text) = call(&dropbox, get("/dropbox?challenge=a%2Db")).await;
+    assert_eq!((status, text.as_str()), (200, "a-b"));
+    let (status, _, _, text) = call(&dropbox, get("/dropbox?challenge=%3Cscript%3E")).await;
+    assert_eq!(status, 400, "{text}");
+    let (status, _, _, _) = call(&dropbox, get("/dropbox?challenge=a&challenge=b")).await;
+    assert_eq!(status, 400, "a repeated parameter is ambiguous");
+
+    let meta = VerifyLayer::new(with_challenge(
+        Challenge::query("hub.challenge")
+            .expect("hub.mode", "subscribe")
+            .expect("hub.verify_token", "my-verify-token"),
+    ))
+    .layer(recorder.handler());
+    let ok = "/meta?hub.mode=subscribe&hub.verify_token=my-verify-token&hub.challenge=1158201444";
+    let (status, _, _, text) = call(&meta, get(ok)).await;
+    assert_eq!((status, text.as_str()), (200, "1158201444"));
+    let wrong = "/meta?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1158201444";
+    let (status, _, _, text) = call(&meta, get(wrong)).await;
+    assert_eq!(status, 401, "{text}");
+    assert!(!text.contains("my-verify-token"));
+    let (status, _, _, _) = call(&meta, get("/meta?hub.challenge=1")).await;
+    assert_eq!(status, 401, "the expected parameters are required");
+
+    // A provider without a challenge echoes nothing: a GET is verified
+    // like any request and has no signature.
+    let github =
+        VerifyLayer::new(hooksig::github::GitHub::new("s").unwrap()).layer(recorder.handler());
+    let (status, _, _, text) = call(&github, get("/gh?challenge=abc")).await;
+    assert_eq!(status, 400);
+    assert!(!text.contains("abc"));
+    assert_eq!(recorder.calls(), 0);
+}
+
+/// Square's shape: the notification URL signed before the body.
+fn url_signing() -> Generic {
+    let scheme = Scheme::hmac_sha256()
+        .signature(Signature::plain("x-square-hmacsha256-signature", "").unwrap())
+        .encoding(Encoding::Base64)
+        .content([Part::Url, Part::Body]);
+    Generic::from_scheme(scheme, "signature-key").unwrap()
+}
+
+#[tokio::test]
+async fn a_url_signing_scheme_verifies_behind_a_proxy_with_public_url() {
+    let provider = url_signing();
+    let body = br#"{"type":"payment.created"}"#;
+    let public = "https://hooks.example.com/webhooks/square?env=prod";
+    let headers = provider
+        .sign_headers(&Outgoing::new(body).url(public))
+        .unwrap();
+    let request = || {
+        // What the server behind the proxy sees: another host.
+        let mut request = Request::post("/webhooks/square?env=prod")
+            .header("host", "10.0.0.7:8080")
+            .body(Full::new(Bytes::from_static(body)))
+            .unwrap();
+        request.headers_mut().extend(headers.clone());
+        request
+    };
+    let recorder = Recorder::default();
+    let direct = VerifyLayer::new(url_signing()).layer(recorder.handler());
+    let (status, _, _, _) = call(&direct, request()).await;
+    assert_eq!(
+        status, 401,
+        "the URL rebuilt from Host is not the one signed"
+    );
+    let proxied = VerifyLayer::new(url_signing())
+        .public_url("https://hooks.example.com")
+        .layer(recorder.handler());
+    let (status, _, _, text) = call(&proxied, request()).await;
+    assert_eq!((status, text.as_str()), (200, "handled"));
+    assert_eq!(recorder.calls(), 1);
+
+    // By hand, the same check with `Incoming`.
+    let incoming = Incoming::new(&headers, body).url(public);
+    assert!(provider
+        .verify_incoming(&incoming, SystemTime::now())
+        .is_ok());
+    let incoming = Incoming::new(&headers, body).url("https://hooks.example.com/webhooks/square");
+    assert_eq!(
+        provider
+            .verify_incoming(&incoming, SystemTime::now())
+            .unwrap_err(),
+        Error::SignatureMismatch
+    );
+}
