@@ -138,8 +138,19 @@ impl Verifier<Spec> {
         if token.starts_with(b"whsec_") {
             Self::signing_token(token)
         } else {
-            Verifier::build(Spec::scheme(), Spec, token)
+            Self::secret_token(token)
         }
+    }
+
+    /// A verifier for a secret token, compared as typed with
+    /// `X-Gitlab-Token`, even one that starts with `whsec_` (which
+    /// [`GitLab::new`] would read as a signing token).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when `token` is empty.
+    pub fn secret_token(token: impl AsRef<[u8]>) -> Result<Self, Error> {
+        Verifier::build(Spec::scheme(), Spec, token.as_ref())
     }
 
     /// A verifier for a signing token (`whsec_<base64>`, the prefix
@@ -252,5 +263,11 @@ mod tests {
             Error::MissingHeader(HeaderName::from_static(ID_HEADER))
         );
         assert!(GitLab::signing_token("whsec_!!").is_err());
+        // A secret token that happens to start with `whsec_`.
+        let odd = GitLab::secret_token("whsec_not-a-signing-token").unwrap();
+        assert!(!odd.is_signing());
+        assert!(odd
+            .verify(&[("X-Gitlab-Token", "whsec_not-a-signing-token")], body)
+            .is_ok());
     }
 }
