@@ -597,6 +597,7 @@ fn parse_signature<'a, 'c, P: Primitive>(
         Syntax::Plain {
             prefix,
             prefix_problem,
+            ..
         } => {
             let rest = value
                 .strip_prefix(prefix.as_bytes())
@@ -653,6 +654,58 @@ fn parse_signature<'a, 'c, P: Primitive>(
     Ok(Parsed::Many {
         candidates: &*candidates,
         timestamp,
+    })
+}
+
+/// The signatures of a plain scheme carried by several headers (the
+/// scheme's own and `also`): every present one is a candidate.
+fn parse_headers<'a, 'c, P: Primitive>(
+    scheme: &Scheme,
+    headers: &'a dyn Headers,
+    also: &[HeaderName],
+    storage: &'c mut Option<Candidates<P::Tag>>,
+) -> Result<Parsed<'a, 'c, P::Tag>, Error> {
+    let Syntax::Plain {
+        prefix,
+        prefix_problem,
+        ..
+    } = &scheme.signature.syntax
+    else {
+        return Err(Error::InvalidConfig(
+            "only a plain signature has several headers",
+        ));
+    };
+    let candidates = storage.insert(Candidates::new(P::EMPTY));
+    let mut first_problem: Option<(&HeaderName, &'static str)> = None;
+    for name in std::iter::once(scheme.signature.header()).chain(also) {
+        let value = match headers.lookup(name.as_str()) {
+            Lookup::Missing => continue,
+            Lookup::Repeated => return Err(Error::RepeatedHeader(name.clone())),
+            Lookup::One(value) => trim(value),
+        };
+        let decoded = match value.strip_prefix(prefix.as_bytes()) {
+            _ if value.is_empty() => Err("empty value"),
+            Some(rest) => P::decode(rest, scheme.encoding),
+            None => Err(*prefix_problem),
+        };
+        if let Err(problem) = decoded {
+            first_problem.get_or_insert((name, problem));
+        }
+        candidates
+            .push(decoded)
+            .map_err(|problem| malformed(name, problem))?;
+    }
+    if candidates.entries == 0 {
+        return Err(Error::MissingHeader(scheme.signature.header().clone()));
+    }
+    if candidates.len == 0 {
+        if let Some((name, problem)) = first_problem {
+            return Err(malformed(name, problem));
+        }
+    }
+    Ok(Parsed::Many {
+        candidates: &*candidates,
+        timestamp: None,
     })
 }
 
@@ -888,10 +941,17 @@ fn run<'a, P: Primitive>(
     if scheme.signature_last {
         read_inputs(scheme, headers, &mut inputs)?;
     }
-    let value = required(headers, signature_header)?;
     let mut storage = None;
-    let parsed = parse_signature::<P>(scheme, value, &mut storage)
-        .map_err(|p| malformed(signature_header, p))?;
+    let parsed = match &scheme.signature.syntax {
+        Syntax::Plain { also, .. } if !also.is_empty() => {
+            parse_headers::<P>(scheme, headers, also, &mut storage)?
+        }
+        _ => {
+            let value = required(headers, signature_header)?;
+            parse_signature::<P>(scheme, value, &mut storage)
+                .map_err(|p| malformed(signature_header, p))?
+        }
+    };
     if !scheme.signature_last {
         read_inputs(scheme, headers, &mut inputs)?;
     }
@@ -1200,11 +1260,17 @@ impl<S: Sender + fmt::Debug> crate::Provider for Verifier<S> {
                 Part::Body => outgoing.body,
                 Part::Literal(bytes) => bytes,
                 Part::Header(name) => {
-                    outgoing
-                        .header_value(name.as_str())
-                        .ok_or(Error::InvalidConfig(
-                            "the scheme signs a header: set it with `Outgoing::header`",
-                        ))?
+                    let value =
+                        outgoing
+                            .header_value(name.as_str())
+                            .ok_or(Error::InvalidConfig(
+                                "the scheme signs a header: set it with `Outgoing::headers`",
+                            ))?;
+                    // The receiver reads it trimmed, as HTTP delivers it.
+                    match trim(value) {
+                        [] => return Err(Error::InvalidConfig("a signed header is empty")),
+                        value => value,
+                    }
                 }
                 Part::Timestamp => timestamp_text.as_bytes(),
                 Part::Id => id.unwrap_or_default().as_bytes(),

@@ -304,6 +304,9 @@ pub(crate) enum Syntax {
         prefix: String,
         /// The error problem for a missing prefix.
         prefix_problem: &'static str,
+        /// Further headers that may each carry a signature (Box's
+        /// secondary, DocuSign's `-2` … `-N`).
+        also: Vec<HeaderName>,
     },
     /// `key=value` elements split by `separator` (`t=…,v1=…`,
     /// `ts=…;h1=…`), any element under `signature_key` may match.
@@ -368,6 +371,7 @@ impl Signature {
             syntax: Syntax::Plain {
                 prefix: prefix.to_owned(),
                 prefix_problem: prefix_problem(prefix),
+                also: Vec::new(),
             },
         })
     }
@@ -379,8 +383,59 @@ impl Signature {
             syntax: Syntax::Plain {
                 prefix: prefix.to_owned(),
                 prefix_problem: prefix_problem(prefix),
+                also: Vec::new(),
             },
         }
+    }
+
+    /// Also accepts a signature in the header `name`, in the same form:
+    /// a sender that signs once per key in several headers (Box's
+    /// `BOX-SIGNATURE-PRIMARY` and `BOX-SIGNATURE-SECONDARY`). At least one
+    /// of the headers must be present; any of their signatures may match
+    /// any accepted key; one that does not decode is skipped when another
+    /// does. For a [`Signature::plain`] only; `sign_headers` signs the first
+    /// header with the current key.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when `name` is not a valid HTTP field name,
+    /// the signature is not plain, or it would have more than 32 headers.
+    pub fn or_header(mut self, name: &str) -> Result<Self, Error> {
+        let name = header_name(name)?;
+        match &mut self.syntax {
+            Syntax::Plain { also, .. } if also.len() + 1 < crate::engine::MAX_SIGNATURES => {
+                also.push(name);
+                Ok(self)
+            }
+            Syntax::Plain { .. } => Err(Error::InvalidConfig(
+                "a signature may be carried by at most 32 headers",
+            )),
+            _ => Err(Error::InvalidConfig(
+                "only a plain signature can be carried by several headers",
+            )),
+        }
+    }
+
+    /// Signatures in the numbered headers `{name}1` … `{name}{count}`
+    /// (DocuSign's `X-DocuSign-Signature-1` … `-N`, one per active key),
+    /// each `prefix` and the encoded signature; see
+    /// [`or_header`](Signature::or_header).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when `count` is 0 or above 32, or a name or
+    /// the prefix is invalid.
+    pub fn numbered(name: &str, count: usize, prefix: &str) -> Result<Self, Error> {
+        if count == 0 || count > crate::engine::MAX_SIGNATURES {
+            return Err(Error::InvalidConfig(
+                "numbered signature headers count from 1 to at most 32",
+            ));
+        }
+        let mut signature = Signature::plain(&format!("{name}1"), prefix)?;
+        for n in 2..=count {
+            signature = signature.or_header(&format!("{name}{n}"))?;
+        }
+        Ok(signature)
     }
 
     /// The value of header `name` is a list of `key=value` elements split
@@ -699,6 +754,9 @@ pub struct Scheme {
     pub(crate) fallback: Option<Box<Scheme>>,
     /// The unsigned GET challenge the sender makes, if any.
     pub(crate) challenge: Option<Challenge>,
+    /// The content may leave out the body: only for built-in senders whose
+    /// own code covers the body another way (a digest in the URL).
+    pub(crate) body_covered_elsewhere: bool,
 }
 
 impl Scheme {
@@ -756,6 +814,7 @@ impl Scheme {
             ping_event: None,
             fallback: None,
             challenge: None,
+            body_covered_elsewhere: false,
         }
     }
 
@@ -771,7 +830,9 @@ impl Scheme {
         self
     }
 
-    /// The signed content, in order. Defaults to `[Part::Body]`.
+    /// The signed content, in order; it must include [`Part::Body`] (a
+    /// signature that does not cover the body would verify any body).
+    /// Defaults to `[Part::Body]`.
     pub fn content(mut self, parts: impl IntoIterator<Item = Part>) -> Self {
         self.content = parts.into_iter().collect();
         self
@@ -850,6 +911,14 @@ impl Scheme {
             .any(|part| matches!(part, Part::Method | Part::Url | Part::Path))
     }
 
+    /// For a built-in sender whose own code covers the body another way:
+    /// the content may leave out [`Part::Body`].
+    #[allow(dead_code)]
+    pub(crate) fn body_covered_elsewhere(mut self) -> Self {
+        self.body_covered_elsewhere = true;
+        self
+    }
+
     /// Checks that the scheme is complete and consistent.
     pub(crate) fn validate(&self) -> Result<(), Error> {
         let token_syntax = matches!(self.signature.syntax, Syntax::Token);
@@ -861,6 +930,15 @@ impl Scheme {
         if token_syntax && !self.content.is_empty() {
             return Err(Error::InvalidConfig(
                 "a shared token signs nothing: its content must be empty",
+            ));
+        }
+        // A shared token covers no content at all (documented on
+        // `Algorithm::SharedToken`); every signature must cover the body.
+        if !token_syntax && !self.content.contains(&Part::Body) && !self.body_covered_elsewhere {
+            // A signature that does not cover the body would verify any
+            // body at all.
+            return Err(Error::InvalidConfig(
+                "the signed content must include the body",
             ));
         }
         let uses_timestamp = self.content.contains(&Part::Timestamp);
@@ -879,6 +957,13 @@ impl Scheme {
                         ..
                     }
                 );
+                if !matches!(ts.source, TimestampSource::Body(_)) && !uses_timestamp {
+                    // A window over a timestamp the signature does not
+                    // cover bounds nothing: it can be rewritten at will.
+                    return Err(Error::InvalidConfig(
+                        "the timestamp must be signed: add `Part::Timestamp` to the content",
+                    ));
+                }
                 match &ts.source {
                     TimestampSource::InSignature if !in_list => {
                         return Err(Error::InvalidConfig(

@@ -150,6 +150,31 @@ fn rfc3339_scheme() -> Scheme {
         .id(Id::signed_header("X-Message-Id").unwrap())
 }
 
+fn box_like() -> Scheme {
+    // Box: base64 over body ‖ RFC 3339 timestamp, in a primary and a
+    // secondary header.
+    Scheme::hmac_sha256()
+        .signature(
+            Signature::plain("Box-Signature-Primary", "")
+                .and_then(|s| s.or_header("Box-Signature-Secondary"))
+                .unwrap(),
+        )
+        .encoding(Encoding::Base64)
+        .content([Part::Body, Part::Timestamp])
+        .timestamp(
+            Timestamp::header("Box-Delivery-Timestamp")
+                .unwrap()
+                .unit(Unit::Rfc3339)
+                .tolerance(Duration::from_secs(600)),
+        )
+}
+
+fn docusign_like() -> Scheme {
+    Scheme::hmac_sha256()
+        .signature(Signature::numbered("X-DocuSign-Signature-", 5, "").unwrap())
+        .encoding(Encoding::Base64)
+}
+
 fn paddle_like() -> Scheme {
     Scheme::hmac_sha256()
         .signature(
@@ -583,6 +608,30 @@ fn rows() -> Vec<Row> {
             Some(Duration::from_secs(180)),
         ),
         row(
+            "custom primary and secondary headers, RFC 3339 (Box's shape)",
+            mac_row(
+                "box",
+                |k| custom(box_like(), k),
+                || custom(box_like(), KEY)?.with_previous(OLD),
+            ),
+            "box-signature-primary",
+            br#"{"trigger":"FILE.UPLOADED"}"#,
+            (None, None),
+            Some(Duration::from_secs(600)),
+        ),
+        row(
+            "custom numbered headers (DocuSign's shape)",
+            mac_row(
+                "docusign",
+                |k| custom(docusign_like(), k),
+                || custom(docusign_like(), KEY)?.with_previous(OLD),
+            ),
+            "x-docusign-signature-1",
+            br#"{"event":"envelope-completed"}"#,
+            (None, None),
+            None,
+        ),
+        row(
             "custom ts=;h1= list (Paddle's shape)",
             mac_row(
                 "paddle",
@@ -769,6 +818,7 @@ fn every_single_byte_change_is_rejected() {
                 "x-hubspot-request-timestamp",
                 "x-signature-timestamp",
                 "x-twilio-email-event-webhook-timestamp",
+                "box-delivery-timestamp",
                 "webhook-id",
                 "webhook-timestamp",
                 "x-slack-request-timestamp",
@@ -948,4 +998,93 @@ fn request_schemes_without_the_request_fail_with_a_clear_error() {
             .unwrap_err(),
         Error::SignatureMismatch
     );
+}
+
+#[test]
+fn any_of_several_signature_headers_may_carry_the_signature() {
+    let verifier = custom(box_like(), KEY).unwrap().with_previous(OLD).unwrap();
+    let body = br#"{"trigger":"FILE.UPLOADED"}"#;
+    let signed = |key: &str| {
+        let map = custom(box_like(), key)
+            .unwrap()
+            .sign_headers(&Outgoing::new(body).at(at(SIGNED_AT)))
+            .unwrap();
+        pairs(&map)
+    };
+    let (current, old) = (signed(KEY), signed(OLD));
+    let value = |p: &Pairs, n: &str| p.iter().find(|(k, _)| k == n).unwrap().1.clone();
+    let primary = value(&current, "box-signature-primary");
+    let secondary = value(&old, "box-signature-primary");
+    let ts = value(&current, "box-delivery-timestamp");
+    let check = |headers: Vec<(&str, Vec<u8>)>| {
+        let headers: Pairs = headers
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        verifier
+            .verify_incoming(&Incoming::new(&headers, body), at(SIGNED_AT))
+            .map(|_| ())
+    };
+    // Box sends both: each signed with its own key.
+    assert_eq!(
+        check(vec![
+            ("box-signature-primary", primary.clone()),
+            ("box-signature-secondary", secondary.clone()),
+            ("box-delivery-timestamp", ts.clone()),
+        ]),
+        Ok(())
+    );
+    // Only the secondary, or a wrong primary beside a right secondary.
+    assert_eq!(
+        check(vec![
+            ("box-signature-secondary", secondary.clone()),
+            ("box-delivery-timestamp", ts.clone()),
+        ]),
+        Ok(())
+    );
+    assert_eq!(
+        check(vec![
+            ("box-signature-primary", b"not base64 at all".to_vec()),
+            ("box-signature-secondary", primary.clone()),
+            ("box-delivery-timestamp", ts.clone()),
+        ]),
+        Ok(())
+    );
+    // Neither: missing; a repeated one: 400; both wrong: 401.
+    let err = check(vec![("box-delivery-timestamp", ts.clone())]).unwrap_err();
+    assert!(
+        matches!(err, Error::MissingHeader(ref n) if n == "box-signature-primary"),
+        "{err}"
+    );
+    let err = check(vec![
+        ("box-signature-secondary", secondary.clone()),
+        ("box-signature-secondary", secondary.clone()),
+        ("box-delivery-timestamp", ts.clone()),
+    ])
+    .unwrap_err();
+    assert!(matches!(err, Error::RepeatedHeader(_)), "{err}");
+    let forged = custom(box_like(), "unknown").unwrap();
+    let forged = value(
+        &pairs(
+            &forged
+                .sign_headers(&Outgoing::new(body).at(at(SIGNED_AT)))
+                .unwrap(),
+        ),
+        "box-signature-primary",
+    );
+    assert_eq!(
+        check(vec![
+            ("box-signature-primary", forged.clone()),
+            ("box-signature-secondary", forged),
+            ("box-delivery-timestamp", ts),
+        ]),
+        Err(Error::SignatureMismatch)
+    );
+    // Configuration limits.
+    assert!(Signature::numbered("x-s-", 0, "").is_err());
+    assert!(Signature::numbered("x-s-", 33, "").is_err());
+    assert!(Signature::list("x", ',', "v1")
+        .unwrap()
+        .or_header("y")
+        .is_err());
 }

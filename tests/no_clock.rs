@@ -13,8 +13,10 @@
 //!    `process::id` outside tests, and never calls the clock-reading
 //!    `Provider::verify`: only `src/clock.rs` (`SystemClock`) may.
 //!
-//! Not covered here (the lead's files): `Outgoing::new` reads the clock
-//! when it is built, and `Provider::verify` reads it by design.
+//! 3. **The verify and signing paths:** no provider, the engine or its
+//!    primitives read the clock; `Provider::verify` reads it only for a
+//!    scheme that checks a timestamp (`reads_clock`), and `Outgoing` only
+//!    when a scheme that signs a time is signed without `Outgoing::at`.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -185,4 +187,69 @@ fn no_system_clock_outside_system_clock_in_the_receiver_adapters_and_stores() {
         "system clock read:\n{}",
         offences.join("\n")
     );
+}
+
+#[test]
+fn the_verify_and_signing_paths_read_no_clock_unless_a_time_is_needed() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src.join("providers"), &mut files);
+    for file in [
+        "engine.rs",
+        "scheme.rs",
+        "incoming.rs",
+        "delivery.rs",
+        "key.rs",
+        "encoding.rs",
+        "time.rs",
+        "json.rs",
+        "error.rs",
+        "public_key.rs",
+    ] {
+        files.push(src.join(file));
+    }
+    for file in &files {
+        for (number, line) in code_lines(file) {
+            assert!(
+                !["SystemTime::now", "Instant::now", "process::id"]
+                    .iter()
+                    .any(|n| line.contains(n)),
+                "{}:{number}: {}",
+                file.display(),
+                line.trim()
+            );
+        }
+    }
+    // provider.rs: exactly two reads, each behind its condition.
+    let lines = code_lines(&src.join("provider.rs"));
+    let reads: Vec<&(usize, String)> = lines
+        .iter()
+        .filter(|(_, l)| l.contains("SystemTime::now"))
+        .collect();
+    assert_eq!(reads.len(), 2, "{reads:?}");
+    let text: Vec<&str> = lines.iter().map(|(_, l)| l.as_str()).collect();
+    let verify = text
+        .iter()
+        .position(|l| l.contains("fn verify<'a>(&self, headers"))
+        .unwrap();
+    assert!(text[verify..verify + 4]
+        .iter()
+        .any(|l| l.contains("if self.reads_clock()")));
+    assert!(text
+        .iter()
+        .any(|l| l.contains("self.timestamp.unwrap_or_else(SystemTime::now)")));
+
+    // And in behaviour: who reads the clock, and signing at a given time.
+    assert!(!hooksig::github::GitHub::new("s").unwrap().reads_clock());
+    assert!(!hooksig::notify::Notify::new("s").unwrap().reads_clock());
+    assert!(hooksig::stripe::Stripe::new("s").unwrap().reads_clock());
+    let at = UNIX_EPOCH + Duration::from_secs(FAKE_EPOCH_SECS);
+    let stripe = hooksig::stripe::Stripe::new("s").unwrap();
+    let signed = stripe.sign_headers(&Outgoing::new(b"{}").at(at)).unwrap();
+    let value = signed.get("stripe-signature").unwrap().to_str().unwrap();
+    assert!(
+        value.starts_with(&format!("t={FAKE_EPOCH_SECS},")),
+        "{value}"
+    );
+    assert!(stripe.verify_at(&signed, b"{}", at).is_ok());
 }

@@ -24,6 +24,7 @@
 //! | `list_header` | the `Stripe-Signature` grammar | Stripe |
 //! | `entries_header` | the `webhook-signature` grammar | Standard Webhooks |
 //! | `roundtrip` | `sign_headers` → `verify_at` | all eight |
+//! | `scheme_verify` | any HMAC-SHA256 scheme of the engine: plain, list or entries syntax, every encoding, a header or list timestamp, body / literal / timestamp / method / URL / header parts | `Generic::from_scheme` |
 //!
 //! The oracles are independent of the code under test: the expected
 //! signature is recomputed with `hmac` / `sha2` directly, header lookup is
@@ -62,7 +63,7 @@ pub enum Outcome {
 }
 
 /// The names of every target, in the order `Cargo.toml` lists them.
-pub const TARGETS: [&str; 9] = [
+pub const TARGETS: [&str; 10] = [
     "plain_verify",
     "list_verify",
     "entries_verify",
@@ -72,6 +73,7 @@ pub const TARGETS: [&str; 9] = [
     "list_header",
     "entries_header",
     "roundtrip",
+    "scheme_verify",
 ];
 
 /// Runs the target called `name` on `data`; `None` for an unknown name.
@@ -87,6 +89,7 @@ pub fn run(name: &str, data: &[u8]) -> Option<Outcome> {
         "list_header" => list_header(data),
         "entries_header" => entries_header(data),
         "roundtrip" => roundtrip(data),
+        "scheme_verify" => scheme_verify(data),
         _ => return None,
     })
 }

@@ -86,6 +86,37 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
     ] {
         add("entries_header", name, value.as_bytes().to_vec());
     }
+    // Engine shapes: (syntax, encoding, timestamp, parts).
+    for (name, syntax, encoding, stamp, parts) in [
+        ("github_shape", 4u8, 1u8, 0u8, &[0u8][..]),
+        ("stripe_shape", 1, 1, 2, &[3, 1, 0]),
+        ("paddle_shape", 1 | (1 << 2), 1, 2, &[3, 2, 0]),
+        ("slack_shape", 2 << 2, 1, 1, &[3, 2, 0]),
+        ("hubspot_shape", 0, 2, 5, &[4, 5, 0, 3]),
+        ("standard_shape", 2, 2, 1, &[3, 1, 0]),
+        ("base64url_header", 0, 3, 1, &[6, 2, 3, 2, 0]),
+        ("nine_parts", 0, 0, 0, &[0, 1, 0, 1, 0, 1, 0, 1, 0]),
+        ("no_body", 0, 0, 0, &[1, 2]),
+        ("timestamp_missing", 0, 0, 0, &[3, 0]),
+        ("timestamp_unsigned", 0, 0, 1, &[0]),
+    ] {
+        let mut writer = Writer::default()
+            .byte(syntax)
+            .byte(encoding)
+            .byte(stamp)
+            .byte(parts.len() as u8);
+        for part in parts {
+            writer = writer.byte(*part);
+        }
+        let bytes = writer
+            .chunk("scheme-secret")
+            .chunk(" extra value ")
+            .u64(1_700_000_000_123)
+            .u16(5)
+            .byte(1)
+            .rest(r#"{"event":"invitee.created"}"#);
+        add("scheme_verify", name, bytes);
+    }
     seeds
 }
 

@@ -39,21 +39,24 @@
 //! # Ok::<(), hooksig::Error>(())
 //! ```
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use crate::delivery::Field;
 use crate::engine::{sealed, Keys, Sender, Verifier};
 use crate::json::{self, Kind, Value};
 use crate::provider::Outgoing;
-use crate::scheme::{Encoding, Scheme, Timestamp};
+use crate::scheme::{Encoding, Scheme};
 use crate::{time, Delivery, Error, Incoming};
 
 /// The body member holding the signature, `signature` (JSON webhooks).
 pub const SIGNATURE_FIELD: &str = "signature";
 
-/// Mailgun's scheme, for [`Mailgun`].
+/// Mailgun's scheme and window, for [`Mailgun`].
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Spec;
+pub struct Spec {
+    /// The window on the signed timestamp, once set.
+    tolerance: Option<Duration>,
+}
 
 impl sealed::Sealed for Spec {}
 
@@ -122,18 +125,24 @@ impl Sender for Spec {
     const NAME: &'static str = "mailgun";
     const TYPE_NAME: &'static str = "Mailgun";
 
-    /// Only its timestamp and window are used: the signature is in the
-    /// body, read by [`Sender::verify`].
+    /// Unused by verification: the signature is in the body, read by
+    /// [`Sender::verify`].
     fn scheme() -> Scheme {
-        Scheme::hmac_sha256()
-            .encoding(Encoding::HexLower)
-            .timestamp(Timestamp::header_static("x-mailgun-timestamp").unbounded())
+        Scheme::hmac_sha256().encoding(Encoding::HexLower)
+    }
+
+    fn set_tolerance(&mut self, _scheme: &mut Scheme, tolerance: Duration) {
+        self.tolerance = Some(tolerance);
+    }
+
+    fn reads_clock(&self) -> bool {
+        self.tolerance.is_some()
     }
 
     fn verify<'a>(
         &self,
         keys: &Keys<'_>,
-        scheme: &Scheme,
+        _scheme: &Scheme,
         incoming: &Incoming<'a>,
         now: SystemTime,
     ) -> Option<Result<Delivery<'a>, Error>> {
@@ -159,8 +168,8 @@ impl Sender for Spec {
                 .map_err(|_| {
                     Error::MalformedBody("Mailgun's `signature` is not 64 lowercase hex digits")
                 })??;
-            if let Some(ts) = scheme.timestamp.as_ref().filter(|ts| ts.bounded) {
-                time::check_window_secs(secs, now, ts.tolerance)?;
+            if let Some(tolerance) = self.tolerance {
+                time::check_window_secs(secs, now, tolerance)?;
             }
             Ok(Delivery::new(Self::NAME, body, incoming.headers())
                 .with_id(Field::Value(Some(fields.token)))

@@ -96,6 +96,9 @@ fn scheme_of(algorithm: Algorithm) -> Scheme {
         .signature(Signature::plain_static(SIGNATURE_HEADER, ""))
         .encoding(Encoding::Base64)
         .content([Part::Url])
+        // Its own verification covers the body: the form parameters, or
+        // the URL's `bodySHA256`.
+        .body_covered_elsewhere()
         .id(Id::header_static(IDEMPOTENCY_HEADER))
 }
 

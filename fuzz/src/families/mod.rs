@@ -6,6 +6,7 @@ mod entries;
 mod list;
 mod plain;
 mod roundtrip;
+mod scheme;
 
 pub use body::body_timestamp;
 pub use decode::{base64_decode, hex_decode};
@@ -13,6 +14,7 @@ pub use entries::{entries_header, entries_verify};
 pub use list::{list_header, list_verify};
 pub use plain::plain_verify;
 pub use roundtrip::roundtrip;
+pub use scheme::scheme_verify;
 
 /// The names and header-index constants the seed generator shares with the
 /// verify targets.
