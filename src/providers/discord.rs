@@ -158,21 +158,11 @@ mod tests {
     /// A vector of tests/data/providers/discord.json (recorded with
     /// discord-interactions 4.4.0 `verifyKey`).
     fn vector(name: &str) -> (Vec<(String, String)>, Vec<u8>) {
-        let file: serde_json::Value =
-            serde_json::from_str(include_str!("../../tests/data/providers/discord.json")).unwrap();
-        let v = file["vectors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|v| v["name"] == name)
-            .unwrap();
-        let headers = v["headers"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
-            .collect();
-        (headers, v["body"].as_str().unwrap().as_bytes().to_vec())
+        let v = crate::providers::recorded::vector(
+            include_str!("../../tests/data/providers/discord.json"),
+            name,
+        );
+        (v.headers, v.body)
     }
 
     #[test]

@@ -22,3 +22,41 @@ pub mod telegram;
 pub mod twilio;
 pub mod twitch;
 pub mod zoom;
+
+/// Recorded vectors of `tests/data/providers/`, for the providers' unit
+/// tests.
+#[cfg(test)]
+pub(crate) mod recorded {
+    /// A vector as the provider reads it.
+    pub(crate) struct Vector {
+        pub(crate) headers: Vec<(String, String)>,
+        pub(crate) body: Vec<u8>,
+        /// The secret or public key.
+        #[cfg_attr(not(feature = "p256"), allow(dead_code))]
+        pub(crate) key: String,
+    }
+
+    /// The vector `name` of the vector file `json` (its text).
+    pub(crate) fn vector(json: &str, name: &str) -> Vector {
+        let file: serde_json::Value = serde_json::from_str(json).unwrap();
+        let v = file["vectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["name"] == name)
+            .unwrap_or_else(|| panic!("no vector {name:?}"));
+        let text = |key: &str| v[key].as_str().map(str::to_owned);
+        Vector {
+            headers: v["headers"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+                .collect(),
+            body: text("body").unwrap_or_default().into_bytes(),
+            key: text("secret")
+                .or_else(|| text("public_key"))
+                .unwrap_or_default(),
+        }
+    }
+}

@@ -92,25 +92,11 @@ mod tests {
     /// A vector of tests/data/providers/sendgrid.json (sendgrid 6.12.5
     /// `EventWebhook.verify_signature`, signed with cryptography 50.0.2).
     fn vector(name: &str) -> (String, Vec<(String, String)>, Vec<u8>) {
-        let file: serde_json::Value =
-            serde_json::from_str(include_str!("../../tests/data/providers/sendgrid.json")).unwrap();
-        let v = file["vectors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|v| v["name"] == name)
-            .unwrap();
-        let headers = v["headers"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
-            .collect();
-        (
-            v["public_key"].as_str().unwrap().to_owned(),
-            headers,
-            v["body"].as_str().unwrap().as_bytes().to_vec(),
-        )
+        let v = crate::providers::recorded::vector(
+            include_str!("../../tests/data/providers/sendgrid.json"),
+            name,
+        );
+        (v.key, v.headers, v.body)
     }
 
     fn check(name: &str) -> Result<Option<SystemTime>, Error> {
