@@ -298,7 +298,7 @@ impl Keys<'_> {
             for signature in signatures {
                 candidates.push(P::decode(signature, encoding))?;
             }
-            let tags = candidates.tags("no signature")?;
+            let tags = candidates.tags(|| "no signature")?;
             Ok(keys.verify(parts, tags))
         }
         match self.0 {
@@ -491,10 +491,11 @@ impl<T: Copy> Candidates<T> {
     }
 
     /// The decoded tags, at least one.
-    fn tags(&self, missing: &'static str) -> Result<&[T], &'static str> {
+    #[inline]
+    fn tags(&self, missing: impl FnOnce() -> &'static str) -> Result<&[T], &'static str> {
         match (self.len, self.problem) {
             (0, Some(problem)) => Err(problem),
-            (0, None) => Err(missing),
+            (0, None) => Err(missing()),
             (len, _) => Ok(&self.tags[..len]),
         }
     }
@@ -758,16 +759,15 @@ fn header_stamp_problem(unit: Unit) -> &'static str {
 
 /// The body member timestamp (Linear's `webhookTimestamp`).
 fn body_stamp(body: &[u8], member: &'static str, unit: Unit) -> Result<Stamp, Error> {
-    let problems = body_member_problems(member);
     match json::top_level(body, &[(member, Kind::U64)]) {
         Ok([Value::U64(value)]) => Ok(Stamp {
             value: i128::from(value),
             millis: unit != Unit::Seconds,
         }),
-        Ok(_) => Err(Error::MalformedBody(problems[0])),
+        Ok(_) => Err(Error::MalformedBody(body_member_problems(member)[0])),
         Err(problem) => Err(problem.into_error(|problem| match problem {
-            Problem::Repeated(_) => problems[1],
-            _ => problems[2],
+            Problem::Repeated(_) => body_member_problems(member)[1],
+            _ => body_member_problems(member)[2],
         })),
     }
 }
@@ -920,6 +920,7 @@ fn verify_parts<P: Primitive>(
                 .path()
                 .ok_or_else(|| needs("this scheme signs the request path: pass the public URL with `Incoming::url`"))?
                 .as_bytes(),
+            Part::Configured(bytes) => bytes,
         };
     }
     keys.verify(&parts[..scheme.content.len()], tags)
@@ -975,12 +976,11 @@ fn run<'a, P: Primitive>(
                     } => key.as_str(),
                     _ => "",
                 };
-                let problem =
-                    timestamp_key_problems(key)[usize::from(ts.unit != Unit::Seconds) + 2];
-                stamp = Some(
-                    parse_stamp(text, ts.unit)
-                        .ok_or_else(|| malformed(signature_header, problem))?,
-                );
+                stamp = Some(parse_stamp(text, ts.unit).ok_or_else(|| {
+                    let problem =
+                        timestamp_key_problems(key)[usize::from(ts.unit != Unit::Seconds) + 2];
+                    malformed(signature_header, problem)
+                })?);
             }
             TimestampSource::Body(_) => {}
         }
@@ -988,7 +988,7 @@ fn run<'a, P: Primitive>(
     let tags = match &parsed {
         Parsed::One(tag) => std::slice::from_ref(tag),
         Parsed::Many { candidates, .. } => candidates
-            .tags(no_signature_problem(&scheme.signature.syntax))
+            .tags(|| no_signature_problem(&scheme.signature.syntax))
             .map_err(|p| malformed(signature_header, p))?,
     };
 
@@ -1293,6 +1293,7 @@ impl<S: Sender + fmt::Debug> crate::Provider for Verifier<S> {
                     .path()
                     .unwrap_or("/")
                     .as_bytes(),
+                Part::Configured(bytes) => bytes,
             });
         }
         let signature = self.sign_parts(&parts)?;

@@ -466,6 +466,21 @@ impl Signature {
         })
     }
 
+    /// [`Signature::list`] for a built-in, lowercase header name and a
+    /// separator and key that [`Signature::list`] would accept (the
+    /// built-in providers' constants; not checked again here).
+    pub(crate) fn list_static(name: &'static str, separator: u8, signature_key: &str) -> Self {
+        Signature {
+            header: HeaderName::from_static(name),
+            syntax: Syntax::List {
+                separator,
+                trim: false,
+                signature_key: signature_key.to_owned(),
+                timestamp_key: None,
+            },
+        }
+    }
+
     /// The element of a [`Signature::list`] under `key` (Stripe's `t`) is
     /// the signed timestamp; it must appear exactly once. Use it with
     /// [`Timestamp::in_signature`]. Ignored by other syntaxes.
@@ -585,6 +600,10 @@ pub enum Part {
     Url,
     /// The path and query of the public URL.
     Path,
+    /// Fixed bytes chosen when the provider is configured rather than at
+    /// compile time, such as the notification URL a sender signs in place
+    /// of the URL the request arrived at (Square). Signed exactly as given.
+    Configured(Vec<u8>),
 }
 
 impl Part {
@@ -600,6 +619,12 @@ impl Part {
     /// [`Error::InvalidConfig`] when `name` is not a valid HTTP field name.
     pub fn header(name: &str) -> Result<Part, Error> {
         Ok(Part::Header(header_name(name)?))
+    }
+
+    /// Fixed bytes known only at run time ([`Part::Configured`]): a
+    /// configured value such as a notification URL.
+    pub fn configured(bytes: impl Into<Vec<u8>>) -> Part {
+        Part::Configured(bytes.into())
     }
 }
 

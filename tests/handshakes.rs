@@ -15,9 +15,9 @@ use hooksig::slack::Slack;
 use hooksig::tower::VerifyLayer;
 use hooksig::{Error, Incoming, Outgoing, Provider};
 use http::Request;
-use http_body_util::{BodyExt, Full};
-use tower::{Layer, ServiceExt};
-use tower_support::Recorder;
+use http_body_util::Full;
+use tower::Layer;
+use tower_support::{call, Recorder};
 
 const SLACK_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 
@@ -30,34 +30,6 @@ fn slack_request(body: &[u8]) -> Request<Full<Bytes>> {
         .unwrap();
     request.headers_mut().extend(headers);
     request
-}
-
-async fn call<S, RB>(
-    service: &S,
-    request: Request<Full<Bytes>>,
-) -> (u16, Option<String>, Option<String>, String)
-where
-    S: tower::Service<Request<Full<Bytes>>, Response = http::Response<RB>> + Clone,
-    S::Error: std::fmt::Debug,
-    RB: http_body::Body,
-    RB::Error: std::fmt::Debug,
-{
-    let response = service.clone().oneshot(request).await.unwrap();
-    let status = response.status().as_u16();
-    let header = |name| {
-        response
-            .headers()
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_owned())
-    };
-    let (content_type, nosniff) = (header("content-type"), header("x-content-type-options"));
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        content_type,
-        nosniff,
-        String::from_utf8(body.to_vec()).unwrap(),
-    )
 }
 
 #[tokio::test]

@@ -2,25 +2,46 @@
 //! and its docs) and only the code that is truly its own. The engine
 //! ([`crate::engine`]) runs them all.
 
+pub mod bitbucket;
+pub mod calendly;
 #[cfg(feature = "ed25519")]
 pub mod discord;
+pub mod dropbox;
 pub mod generic;
 pub mod github;
 pub mod gitlab;
 pub mod hubspot;
+#[cfg(feature = "sha1")]
+pub mod intercom;
+pub mod jira;
+pub mod lemonsqueezy;
 pub mod linear;
 pub mod mailgun;
+pub mod meta;
+pub mod mux;
 pub mod notify;
+pub mod notion;
+pub mod paddle;
+#[cfg(feature = "sha512")]
+pub mod paystack;
+pub mod razorpay;
 #[cfg(feature = "p256")]
 pub mod sendgrid;
+pub mod sentry;
 pub mod shopify;
 pub mod slack;
+pub mod square;
 pub mod standard;
 pub mod stripe;
 pub mod telegram;
 #[cfg(feature = "sha1")]
 pub mod twilio;
 pub mod twitch;
+pub mod typeform;
+#[cfg(feature = "sha1")]
+pub mod vercel;
+pub mod workos;
+pub mod zendesk;
 pub mod zoom;
 
 /// Recorded vectors of `tests/data/providers/`, for the providers' unit

@@ -146,3 +146,34 @@ impl Body for CountingBody {
         Poll::Ready(Some(Ok(Frame::data(Bytes::from(vec![b'x'; self.chunk])))))
     }
 }
+
+/// Sends `request` through `service` and returns the status, the
+/// `Content-Type` and `X-Content-Type-Options` headers and the body as
+/// text: what a handshake answer is checked by.
+pub async fn call<S, RB>(
+    service: &S,
+    request: Request<Full<Bytes>>,
+) -> (u16, Option<String>, Option<String>, String)
+where
+    S: Service<Request<Full<Bytes>>, Response = Response<RB>> + Clone,
+    S::Error: std::fmt::Debug,
+    RB: Body,
+    RB::Error: std::fmt::Debug,
+{
+    let response = service.clone().oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    let (content_type, nosniff) = (header("content-type"), header("x-content-type-options"));
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        content_type,
+        nosniff,
+        String::from_utf8(body.to_vec()).unwrap(),
+    )
+}
