@@ -234,6 +234,15 @@ pub fn scheme_verify(data: &[u8]) -> Outcome {
         if crate::oracle::trim_ows(&changed[index].1) == crate::oracle::trim_ows(value) {
             continue;
         }
+        // Hex of either case spells the same MAC: a case flip of a hex
+        // letter in the signature is no change either.
+        if name == "x-sig"
+            && encoding == Encoding::Hex
+            && changed[index].1.eq_ignore_ascii_case(value)
+            && value[at_byte].is_ascii_hexdigit()
+        {
+            continue;
+        }
         assert!(
             result.is_err(),
             "{name} byte {at_byte} changed and accepted"
