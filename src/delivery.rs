@@ -162,6 +162,17 @@ pub(crate) enum ReplyPlan {
         event: &'static str,
         member: &'static str,
     },
+    /// Decided when asked for by the sender's own function of the verified
+    /// delivery (Discord's `PING`s, Twitch's message types), so the verify
+    /// path reads nothing more.
+    Decide(fn(&Delivery<'_>) -> Option<Reply>),
+    /// A reply that needs the key (Zoom's `encryptedToken`): the MAC was
+    /// computed on the verify path, only for a handshake found cheaply,
+    /// and `build` makes the reply from the delivery and the tag.
+    Keyed {
+        tag: [u8; 32],
+        build: fn(&Delivery<'_>, &[u8; 32]) -> Option<Reply>,
+    },
 }
 
 /// Whether `value` may be echoed back to a sender: 1 to 1024 visible ASCII
@@ -187,6 +198,9 @@ pub(crate) enum Field<'a> {
     /// Read from this top-level string member of the signed JSON body when
     /// asked for (no scan on the verify path).
     Body(&'static str),
+    /// The digits of this top-level non-negative integer member of the
+    /// signed JSON body, read when asked for (Telegram's `update_id`).
+    BodyInteger(&'static str),
 }
 
 /// A body member read as an id or event: a non-empty string.
@@ -245,6 +259,12 @@ impl<'a> Delivery<'a> {
             Field::Body(key) => json::top_level(self.body, &[(key, json::Kind::Str)])
                 .ok()
                 .and_then(|[value]| member_text(value)),
+            Field::BodyInteger(key) => {
+                match json::top_level(self.body, &[(key, json::Kind::Digits)]) {
+                    Ok([json::Value::Raw(digits)]) => Some(digits),
+                    _ => None,
+                }
+            }
         }
     }
 
@@ -342,6 +362,8 @@ impl<'a> Delivery<'a> {
                     text.as_bytes().to_vec(),
                 )
             }
+            ReplyPlan::Decide(decide) => return decide(self),
+            ReplyPlan::Keyed { tag, build } => return build(self, &tag),
         })
     }
 
@@ -350,7 +372,7 @@ impl<'a> Delivery<'a> {
     pub fn is_handshake(&self) -> bool {
         match self.reply {
             None => false,
-            Some(ReplyPlan::EchoWhen { .. }) => self.reply().is_some(),
+            Some(_) => self.reply().is_some(),
         }
     }
 

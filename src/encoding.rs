@@ -306,6 +306,13 @@ pub(crate) fn whsec_secret<T>(
     secret: &[u8],
     use_key: impl FnOnce(&[u8]) -> Result<T, Error>,
 ) -> Result<T, Error> {
+    // Supabase shows its Auth Hook secrets as `v1,whsec_<base64>`: the
+    // `v1,` is the scheme version, not part of the key (the Python
+    // reference library, given it, silently derives another key).
+    let secret = secret
+        .strip_prefix(b"v1,")
+        .filter(|rest| rest.starts_with(b"whsec_"))
+        .unwrap_or(secret);
     let encoded = secret.strip_prefix(b"whsec_").unwrap_or(secret);
     if encoded.is_empty() {
         return Err(Error::InvalidConfig("secret is empty"));

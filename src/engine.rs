@@ -24,7 +24,7 @@ use crate::error::HeaderName;
 use crate::headers::{self, Headers, Lookup};
 use crate::incoming::Incoming;
 use crate::json::{self, Kind, Problem, Value};
-use crate::key::MacKeys;
+use crate::key::{Feed, MacKeys, TokenKeys};
 use crate::provider::{self, Outgoing};
 use crate::scheme::{Algorithm, Part, Scheme, Source, Syntax, TimestampSource, Unit};
 use crate::time;
@@ -73,6 +73,68 @@ pub trait Sender: sealed::Sealed + Clone + Send + Sync + 'static {
         Ok(delivery)
     }
 
+    /// [`finish`](Sender::finish) with the verifier's keys, for a
+    /// handshake answer that needs them (Zoom's `encryptedToken`). Runs on
+    /// the verify path: it must not allocate.
+    ///
+    /// # Errors
+    ///
+    /// As [`finish`](Sender::finish).
+    #[doc(hidden)]
+    fn finish_with_keys<'a>(
+        &self,
+        _keys: &Keys<'_>,
+        delivery: Delivery<'a>,
+        incoming: &Incoming<'a>,
+        now: SystemTime,
+    ) -> Result<Delivery<'a>, Error> {
+        self.finish(delivery, incoming, now)
+    }
+
+    /// Verifies a request the scheme cannot describe as data (a signature
+    /// in the body, form parameters sorted into the signed content), or
+    /// `None` to let the engine run the scheme. Runs on the verify path: it
+    /// must not allocate.
+    #[doc(hidden)]
+    fn verify<'a>(
+        &self,
+        _keys: &Keys<'_>,
+        _scheme: &Scheme,
+        _incoming: &Incoming<'a>,
+        _now: SystemTime,
+    ) -> Option<Result<Delivery<'a>, Error>> {
+        None
+    }
+
+    /// [`sign_extra`](Sender::sign_extra) with the verifier's keys, for a
+    /// sender whose signature the scheme cannot compute (Twilio's sorted
+    /// form parameters): it may replace the signature header.
+    ///
+    /// # Errors
+    ///
+    /// As [`sign_extra`](Sender::sign_extra).
+    #[doc(hidden)]
+    fn sign_with_keys(
+        &self,
+        _keys: &Keys<'_>,
+        outgoing: &Outgoing<'_>,
+        headers: &mut http::HeaderMap,
+    ) -> Result<(), Error> {
+        self.sign_extra(outgoing, headers)
+    }
+
+    /// Keeps what the sender's own verification needs of a secret besides
+    /// the scheme's keys (HubSpot's v1/v2 hash state), for the secret given
+    /// to `new` and each one given to `with_previous`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] for a secret the sender cannot use.
+    #[doc(hidden)]
+    fn keep_secret(&mut self, _secret: &[u8]) -> Result<(), Error> {
+        Ok(())
+    }
+
     /// Extra headers the sender sends with a signed delivery.
     ///
     /// # Errors
@@ -93,6 +155,7 @@ pub trait Sender: sealed::Sealed + Clone + Send + Sync + 'static {
     fn set_tolerance(&mut self, scheme: &mut Scheme, tolerance: Duration) {
         if let Some(timestamp) = &mut scheme.timestamp {
             timestamp.tolerance = tolerance;
+            timestamp.bounded = true;
         }
     }
 
@@ -128,6 +191,129 @@ pub(crate) enum KeySet {
     Ed25519(crate::public_key::Ed25519Keys),
     #[cfg(feature = "p256")]
     P256(crate::public_key::P256Keys),
+    Token(TokenKeys),
+}
+
+/// A verifier's keys, as a sender's own verification and handshake code
+/// ([`Sender`]) sees them: it can compute and check MACs with them, never
+/// read them.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct Keys<'k>(pub(crate) &'k KeySet);
+
+impl fmt::Debug for Keys<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Keys")
+            .field("count", &self.0.count())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Keys<'_> {
+    /// Checks `signature` (encoded in `encoding`) over the content `feed`
+    /// hands its sink, against every accepted key, without allocating;
+    /// only for MAC schemes.
+    ///
+    /// # Errors
+    ///
+    /// The decoding problem when `signature` does not decode; inside `Ok`,
+    /// [`Error::SignatureMismatch`], or [`Error::InvalidConfig`] for
+    /// public-key or token schemes.
+    #[cfg_attr(not(feature = "sha1"), allow(dead_code))] // Twilio's for now
+    pub(crate) fn check_fed(
+        &self,
+        feed: Feed<'_>,
+        signature: &[u8],
+        encoding: crate::scheme::Encoding,
+    ) -> Result<Result<(), Error>, &'static str> {
+        fn check_fed_with<M: hmac::Mac + hmac::digest::KeyInit + Clone, const N: usize>(
+            keys: &MacKeys<M, N>,
+            feed: Feed<'_>,
+            signature: &[u8],
+            encoding: crate::scheme::Encoding,
+        ) -> Result<Result<(), Error>, &'static str> {
+            let tag = <MacKeys<M, N> as Primitive>::decode(signature, encoding)?;
+            Ok(keys.verify_fed(feed, &[tag]))
+        }
+        match self.0 {
+            KeySet::Sha256(keys) => check_fed_with(keys, feed, signature, encoding),
+            #[cfg(feature = "sha1")]
+            KeySet::Sha1(keys) => check_fed_with(keys, feed, signature, encoding),
+            #[cfg(feature = "sha512")]
+            KeySet::Sha512(keys) => check_fed_with(keys, feed, signature, encoding),
+            _ => Ok(Err(Error::InvalidConfig(
+                "fed content is only for MAC schemes",
+            ))),
+        }
+    }
+
+    /// The MAC of fed content under the current key, encoded; `None` for
+    /// public-key or token schemes.
+    #[cfg_attr(not(feature = "sha1"), allow(dead_code))] // Twilio's for now
+    pub(crate) fn sign_fed(
+        &self,
+        feed: Feed<'_>,
+        encoding: crate::scheme::Encoding,
+    ) -> Option<String> {
+        let tag: Vec<u8> = match self.0 {
+            KeySet::Sha256(keys) => keys.sign_fed(feed).to_vec(),
+            #[cfg(feature = "sha1")]
+            KeySet::Sha1(keys) => keys.sign_fed(feed).to_vec(),
+            #[cfg(feature = "sha512")]
+            KeySet::Sha512(keys) => keys.sign_fed(feed).to_vec(),
+            _ => return None,
+        };
+        Some(encoding::encode(&tag, encoding))
+    }
+
+    /// The HMAC-SHA256 of `parts` under the current key; `None` for keys
+    /// of another algorithm.
+    pub(crate) fn sign_sha256(&self, parts: &[&[u8]]) -> Option<[u8; 32]> {
+        match self.0 {
+            KeySet::Sha256(keys) => Some(keys.sign(parts)),
+            _ => None,
+        }
+    }
+
+    /// Checks `signature` (encoded in `encoding`) over `parts` against
+    /// every accepted key, in constant time, without allocating.
+    ///
+    /// # Errors
+    ///
+    /// The decoding problem, as a `&'static str`, when `signature` does not
+    /// decode; [`Error::SignatureMismatch`] inside `Ok` otherwise failing.
+    pub(crate) fn check(
+        &self,
+        parts: &[&[u8]],
+        signatures: &[&[u8]],
+        encoding: crate::scheme::Encoding,
+    ) -> Result<Result<(), Error>, &'static str> {
+        fn check_with<P: Primitive>(
+            keys: &P,
+            parts: &[&[u8]],
+            signatures: &[&[u8]],
+            encoding: crate::scheme::Encoding,
+        ) -> Result<Result<(), Error>, &'static str> {
+            let mut candidates = Candidates::new(P::EMPTY);
+            for signature in signatures {
+                candidates.push(P::decode(signature, encoding))?;
+            }
+            let tags = candidates.tags(|| "no signature")?;
+            Ok(keys.verify(parts, tags))
+        }
+        match self.0 {
+            KeySet::Sha256(keys) => check_with(keys, parts, signatures, encoding),
+            #[cfg(feature = "sha1")]
+            KeySet::Sha1(keys) => check_with(keys, parts, signatures, encoding),
+            #[cfg(feature = "sha512")]
+            KeySet::Sha512(keys) => check_with(keys, parts, signatures, encoding),
+            #[cfg(feature = "ed25519")]
+            KeySet::Ed25519(keys) => check_with(keys, parts, signatures, encoding),
+            #[cfg(feature = "p256")]
+            KeySet::P256(keys) => check_with(keys, parts, signatures, encoding),
+            KeySet::Token(keys) => check_with(keys, parts, signatures, encoding),
+        }
+    }
 }
 
 impl KeySet {
@@ -144,7 +330,21 @@ impl KeySet {
             Algorithm::EcdsaP256(format) => {
                 KeySet::P256(crate::public_key::P256Keys::new(key, format)?)
             }
+            Algorithm::SharedToken => KeySet::Token(TokenKeys::new(key)?),
         })
+    }
+
+    #[cfg(any(feature = "ed25519", feature = "p256"))]
+    fn set_signing(&mut self, key: &[u8]) -> Result<(), Error> {
+        match self {
+            #[cfg(feature = "ed25519")]
+            KeySet::Ed25519(keys) => keys.set_signing(key),
+            #[cfg(feature = "p256")]
+            KeySet::P256(keys) => keys.set_signing(key),
+            _ => Err(Error::InvalidConfig(
+                "a signing key is only for public-key schemes: a shared secret already signs",
+            )),
+        }
     }
 
     pub(crate) fn add_previous_raw(&mut self, key: &[u8]) -> Result<(), Error> {
@@ -162,6 +362,7 @@ impl KeySet {
             KeySet::Ed25519(keys) => keys.add_previous(key),
             #[cfg(feature = "p256")]
             KeySet::P256(keys) => keys.add_previous(key),
+            KeySet::Token(keys) => keys.add_previous(key),
         }
     }
 
@@ -176,6 +377,7 @@ impl KeySet {
             KeySet::Ed25519(keys) => keys.count(),
             #[cfg(feature = "p256")]
             KeySet::P256(keys) => keys.count(),
+            KeySet::Token(keys) => keys.count(),
         }
     }
 }
@@ -211,6 +413,33 @@ impl<M: hmac::Mac + hmac::digest::KeyInit + Clone, const N: usize> Primitive for
 
     fn sign(&self, parts: &[&[u8]]) -> Result<Vec<u8>, Error> {
         Ok(MacKeys::sign(self, parts).to_vec())
+    }
+}
+
+/// A shared token: the "tag" is the SHA-256 digest of the presented
+/// value, compared in constant time with each accepted token's digest; the
+/// content is not used (nothing is signed).
+impl Primitive for TokenKeys {
+    type Tag = [u8; 32];
+    const EMPTY: [u8; 32] = [0; 32];
+
+    fn decode(input: &[u8], _encoding: crate::scheme::Encoding) -> Result<[u8; 32], &'static str> {
+        if input.is_empty() {
+            return Err("is empty");
+        }
+        Ok(crate::key::token_digest(input))
+    }
+
+    fn verify(&self, _parts: &[&[u8]], tags: &[[u8; 32]]) -> Result<(), Error> {
+        if self.accepts(tags) {
+            Ok(())
+        } else {
+            Err(Error::SignatureMismatch)
+        }
+    }
+
+    fn sign(&self, _parts: &[&[u8]]) -> Result<Vec<u8>, Error> {
+        Ok(self.current().to_vec())
     }
 }
 
@@ -311,6 +540,7 @@ fn no_signature_problem(syntax: &Syntax) -> &'static str {
             _ => "no signature of the accepted version",
         },
         Syntax::Plain { .. } => "no signature",
+        Syntax::Token => "no token",
     }
 }
 
@@ -376,10 +606,10 @@ fn parse_signature<'a, 'c, P: Primitive>(
             // One signature: a problem decoding it is the header's.
             return Ok(Parsed::One(P::decode(rest, encoding)?));
         }
+        Syntax::Token => return Ok(Parsed::One(P::decode(value, encoding)?)),
         _ => storage.insert(Candidates::new(P::EMPTY)),
     };
     match &scheme.signature.syntax {
-        Syntax::Plain { .. } => {}
         Syntax::List {
             separator,
             trim: trimmed,
@@ -410,6 +640,7 @@ fn parse_signature<'a, 'c, P: Primitive>(
                 }
             }
         }
+        Syntax::Plain { .. } | Syntax::Token => {}
         Syntax::Entries { version } => {
             for entry in value.split(|&b| b == b' ').filter(|e| !e.is_empty()) {
                 match entry.iter().position(|&b| b == b',') {
@@ -558,6 +789,9 @@ fn body_member_problems(member: &str) -> [&'static str; 3] {
 
 #[inline]
 fn check_window(stamp: Stamp, now: SystemTime, ts: &crate::scheme::Timestamp) -> Result<(), Error> {
+    if !ts.bounded {
+        return Ok(());
+    }
     let result = if stamp.millis {
         time::check_window_millis(stamp.value, now, ts.tolerance)
     } else {
@@ -579,6 +813,7 @@ fn field<'a>(source: &Source, headers: &'a dyn Headers, signed: Option<&'a str>)
         },
         Source::SignedHeader(_) => Field::Value(signed),
         Source::Body(member) => Field::Body(member),
+        Source::BodyInteger(member) => Field::BodyInteger(member),
     }
 }
 
@@ -823,6 +1058,8 @@ impl<S: Sender> Verifier<S> {
         }
         let keys =
             encoding::key_bytes(secret, scheme.key, |key| KeySet::new(scheme.algorithm, key))?;
+        let mut spec = spec;
+        spec.keep_secret(secret)?;
         Ok(Verifier { scheme, keys, spec })
     }
 
@@ -852,6 +1089,7 @@ impl<S: Sender> Verifier<S> {
         encoding::key_bytes(secret.as_ref(), self.scheme.key, |key| {
             keys.add_previous(key)
         })?;
+        self.spec.keep_secret(secret.as_ref())?;
         Ok(self)
     }
 
@@ -863,6 +1101,26 @@ impl<S: Sender> Verifier<S> {
         self
     }
 
+    /// The sender's private key, so that [`sign_headers`](crate::Provider::sign_headers)
+    /// signs as the sender does, for testing a receiver (a receiver itself
+    /// never needs it). Only for public-key schemes (Ed25519, ECDSA P-256);
+    /// verification keeps using the public key(s).
+    ///
+    /// An Ed25519 key is its 32-byte seed as hex, base64 or `whsk_` +
+    /// base64, or PKCS#8 (DER or PEM); a P-256 key is PKCS#8 (DER as base64
+    /// or bytes, or PEM) or its 32-byte scalar as hex.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when the key does not parse, does not
+    /// belong to the current public key, or the scheme is a MAC.
+    #[cfg(any(feature = "ed25519", feature = "p256"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "ed25519", feature = "p256"))))]
+    pub fn signing_key(mut self, private_key: impl AsRef<[u8]>) -> Result<Self, Error> {
+        self.keys.set_signing(private_key.as_ref())?;
+        Ok(self)
+    }
+
     /// The scheme this verifier runs.
     pub fn scheme(&self) -> &Scheme {
         &self.scheme
@@ -872,6 +1130,11 @@ impl<S: Sender> Verifier<S> {
     /// wire.
     pub(crate) fn sign_parts(&self, parts: &[&[u8]]) -> Result<String, Error> {
         let tag = match &self.keys {
+            KeySet::Token(keys) => {
+                return std::str::from_utf8(keys.current())
+                    .map(str::to_owned)
+                    .map_err(|_| Error::InvalidConfig("a shared token to send must be UTF-8"));
+            }
             KeySet::Sha256(keys) => Primitive::sign(keys, parts),
             #[cfg(feature = "sha1")]
             KeySet::Sha1(keys) => Primitive::sign(keys, parts),
@@ -909,6 +1172,7 @@ impl<S: Sender> Verifier<S> {
             KeySet::Ed25519(keys) => run(keys, scheme, S::NAME, incoming, now),
             #[cfg(feature = "p256")]
             KeySet::P256(keys) => run(keys, scheme, S::NAME, incoming, now),
+            KeySet::Token(keys) => run(keys, scheme, S::NAME, incoming, now),
         }
     }
 }
@@ -924,7 +1188,7 @@ impl<S: Sender> fmt::Debug for Verifier<S> {
             },
             &self.keys.count(),
         );
-        if let Some(ts) = &self.scheme.timestamp {
+        if let Some(ts) = self.scheme.timestamp.as_ref().filter(|ts| ts.bounded) {
             out.field("tolerance", &ts.tolerance);
         }
         out.finish_non_exhaustive()
@@ -941,9 +1205,15 @@ impl<S: Sender + fmt::Debug> crate::Provider for Verifier<S> {
         incoming: &Incoming<'a>,
         now: SystemTime,
     ) -> Result<Delivery<'a>, Error> {
-        let scheme = select(&self.scheme, incoming.headers);
-        let delivery = self.verify_scheme(scheme, incoming, now)?;
-        self.spec.finish(delivery, incoming, now)
+        let keys = Keys(&self.keys);
+        let delivery = match self.spec.verify(&keys, &self.scheme, incoming, now) {
+            Some(result) => result?,
+            None => {
+                let scheme = select(&self.scheme, incoming.headers);
+                self.verify_scheme(scheme, incoming, now)?
+            }
+        };
+        self.spec.finish_with_keys(&keys, delivery, incoming, now)
     }
 
     fn reads_clock(&self) -> bool {
@@ -1042,6 +1312,7 @@ impl<S: Sender + fmt::Debug> crate::Provider for Verifier<S> {
                 None => format!("{signature_key}={signature}"),
             },
             Syntax::Entries { version } => format!("{version},{signature}"),
+            Syntax::Token => signature,
         };
         if let Source::SignedHeader(name) = &scheme.id {
             provider::insert(&mut headers, name.as_str(), id.unwrap_or_default())?;
@@ -1062,7 +1333,8 @@ impl<S: Sender + fmt::Debug> crate::Provider for Verifier<S> {
                 provider::insert(&mut headers, name, value)?;
             }
         }
-        self.spec.sign_extra(outgoing, &mut headers)?;
+        self.spec
+            .sign_with_keys(&Keys(&self.keys), outgoing, &mut headers)?;
         Ok(headers)
     }
 }

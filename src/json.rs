@@ -23,6 +23,13 @@ pub(crate) enum Kind {
     U64,
     /// A string without escape sequences, borrowed from the body.
     Str,
+    /// A non-negative integer (as [`Kind::U64`], of any length), as its
+    /// digits borrowed from the body ([`Value::Raw`]).
+    Digits,
+    /// An object, as its validated text borrowed from the body
+    /// ([`Value::Raw`]), to be read again with [`top_level`]: the one way
+    /// to reach a nested member without allocating.
+    Object,
 }
 
 /// A field's value, if the body has it.
@@ -31,6 +38,8 @@ pub(crate) enum Value<'a> {
     Absent,
     U64(u64),
     Str(&'a str),
+    /// The text of a [`Kind::Digits`] or [`Kind::Object`] value.
+    Raw(&'a str),
 }
 
 /// Why the body was rejected.
@@ -247,6 +256,16 @@ impl<'a> Scanner<'a> {
                 (text, false) => Ok(Value::Str(text)),
                 (_, true) => Err(Problem::WrongType(0)),
             },
+            (Kind::Digits, Some(b'-' | b'0'..=b'9')) => {
+                if !self.number()? {
+                    return Err(Problem::WrongType(0));
+                }
+                Ok(Value::Raw(&self.text[start..self.at]))
+            }
+            (Kind::Object, Some(b'{')) => {
+                self.value_nested(1)?;
+                Ok(Value::Raw(&self.text[start..self.at]))
+            }
             _ => {
                 self.value_nested(1)?;
                 Err(Problem::WrongType(0))
@@ -499,6 +518,34 @@ mod tests {
         }
         assert_eq!(
             top_level(b"{\"a\":\"\xff\"}", &WANTED),
+            Err(Problem::NotJson)
+        );
+    }
+
+    #[test]
+    fn digits_and_objects_are_borrowed_raw() {
+        let body = br#"{"update_id":123456789012345678901234,"signature":{"token":"t","n":[1,{"a":2}]},"x":1}"#;
+        let wanted = [("update_id", Kind::Digits), ("signature", Kind::Object)];
+        let [Value::Raw(digits), Value::Raw(object)] = top_level(body, &wanted).unwrap() else {
+            panic!("raw values");
+        };
+        assert_eq!(digits, "123456789012345678901234");
+        assert_eq!(object, r#"{"token":"t","n":[1,{"a":2}]}"#);
+        assert_eq!(
+            top_level(object.as_bytes(), &[("token", Kind::Str)]),
+            Ok([Value::Str("t")])
+        );
+        for (body, kind) in [
+            (&br#"{"a":-1}"#[..], Kind::Digits),
+            (br#"{"a":1.5}"#, Kind::Digits),
+            (br#"{"a":"1"}"#, Kind::Digits),
+            (br#"{"a":[1]}"#, Kind::Object),
+            (br#"{"a":"{}"}"#, Kind::Object),
+        ] {
+            assert_eq!(top_level(body, &[("a", kind)]), Err(Problem::WrongType(0)));
+        }
+        assert_eq!(
+            top_level(br#"{"a":{"b":}}"#, &[("a", Kind::Object)]),
             Err(Problem::NotJson)
         );
     }

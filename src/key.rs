@@ -12,6 +12,11 @@ use subtle::{Choice, ConstantTimeEq};
 
 use crate::Error;
 
+/// Content fed to a MAC chunk by chunk: a function that hands each chunk,
+/// in order, to the sink it is given.
+#[cfg_attr(not(feature = "sha1"), allow(dead_code))] // Twilio's for now
+pub(crate) type Feed<'f> = &'f dyn Fn(&mut dyn FnMut(&[u8]));
+
 /// The HMAC states of a rotation set for one MAC of `N`-byte tags: the
 /// current secret first, then any number of previous ones kept during a
 /// rotation. Signing uses the current one.
@@ -99,6 +104,45 @@ impl<M: Mac + KeyInit + Clone, const N: usize> MacKeys<M, N> {
         Self::mac(&self.current, parts)
     }
 
+    /// The MAC of what `feed` hands its sink, in order, under `state`: for
+    /// content made as it is fed (Twilio's sorted, decoded form
+    /// parameters), never assembled in memory.
+    #[cfg_attr(not(feature = "sha1"), allow(dead_code))]
+    fn mac_fed(state: &M, feed: Feed<'_>) -> [u8; N] {
+        let mut mac = state.clone();
+        feed(&mut |chunk| mac.update(chunk));
+        let mut out = [0u8; N];
+        out.copy_from_slice(&mac.finalize().into_bytes());
+        out
+    }
+
+    /// [`sign`](MacKeys::sign) of fed content.
+    #[cfg_attr(not(feature = "sha1"), allow(dead_code))]
+    pub(crate) fn sign_fed(&self, feed: Feed<'_>) -> [u8; N] {
+        Self::mac_fed(&self.current, feed)
+    }
+
+    /// [`verify`](MacKeys::verify) of fed content: `feed` runs once per
+    /// accepted secret.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SignatureMismatch`], and nothing else.
+    #[cfg_attr(not(feature = "sha1"), allow(dead_code))]
+    pub(crate) fn verify_fed(&self, feed: Feed<'_>, provided: &[[u8; N]]) -> Result<(), Error> {
+        for state in std::iter::once(&self.current).chain(&self.previous) {
+            let computed = Self::mac_fed(state, feed);
+            let mut matched = Choice::from(0);
+            for tag in provided {
+                matched |= tags_equal(&computed, tag);
+            }
+            if bool::from(matched) {
+                return Ok(());
+            }
+        }
+        Err(Error::SignatureMismatch)
+    }
+
     /// Succeeds when the MAC of the concatenated `parts` under any accepted
     /// secret equals any of the `provided` tags. The content is fed to the
     /// MAC piece by piece (`{t}.{body}` is never assembled in memory), each
@@ -125,6 +169,122 @@ impl<M: Mac + KeyInit + Clone, const N: usize> MacKeys<M, N> {
     /// How many secrets are accepted.
     pub(crate) fn count(&self) -> usize {
         1 + self.previous.len()
+    }
+}
+
+/// The shared tokens of a token scheme
+/// ([`Algorithm::SharedToken`](crate::scheme::Algorithm::SharedToken)):
+/// the SHA-256 digest of each accepted token, compared in constant time
+/// with the digest of the presented one (so neither the length nor the
+/// first differing byte shows in the timing), and the current token itself,
+/// for signing. The token is wiped when dropped.
+#[derive(Clone)]
+pub(crate) struct TokenKeys {
+    current: Vec<u8>,
+    digests: Vec<[u8; 32]>,
+}
+
+/// The SHA-256 digest of a token.
+pub(crate) fn token_digest(token: &[u8]) -> [u8; 32] {
+    sha256(token)
+}
+
+/// The SHA-256 digest of `data` (a public hash: Twilio's `bodySHA256`).
+pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(data).into()
+}
+
+/// Plain SHA-256 states with a secret absorbed first, for a sender that
+/// signs `SHA-256(secret ‖ content)` rather than an HMAC (HubSpot's v1 and
+/// v2): one per accepted secret, compared in constant time.
+#[derive(Clone, Default)]
+pub(crate) struct PrefixedHashes {
+    states: Vec<sha2::Sha256>,
+}
+
+impl PrefixedHashes {
+    /// Accepts `secret` too.
+    pub(crate) fn add(&mut self, secret: &[u8]) {
+        use sha2::Digest as _;
+        let mut state = sha2::Sha256::new();
+        state.update(secret);
+        self.states.push(state);
+    }
+
+    /// Whether `given` is the hash of any secret ‖ `parts`; every secret
+    /// is tried, each compared in constant time.
+    pub(crate) fn verify(&self, parts: &[&[u8]], given: &[u8; 32]) -> bool {
+        use sha2::Digest as _;
+        let mut matched = Choice::from(0);
+        for state in &self.states {
+            let mut hash = state.clone();
+            for part in parts {
+                hash.update(part);
+            }
+            let computed: [u8; 32] = hash.finalize().into();
+            matched |= tags_equal(&computed, given);
+        }
+        bool::from(matched)
+    }
+}
+
+impl TokenKeys {
+    /// A set holding one token.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when the token is empty.
+    pub(crate) fn new(token: &[u8]) -> Result<Self, Error> {
+        if token.is_empty() {
+            return Err(Error::InvalidConfig("secret is empty"));
+        }
+        Ok(TokenKeys {
+            current: token.to_vec(),
+            digests: vec![token_digest(token)],
+        })
+    }
+
+    /// Adds a previous token that is still accepted.
+    ///
+    /// # Errors
+    ///
+    /// As [`TokenKeys::new`].
+    pub(crate) fn add_previous(&mut self, token: &[u8]) -> Result<(), Error> {
+        if token.is_empty() {
+            return Err(Error::InvalidConfig("secret is empty"));
+        }
+        self.digests.push(token_digest(token));
+        Ok(())
+    }
+
+    /// Whether the presented token's digest is that of an accepted token;
+    /// every accepted digest is compared, in constant time.
+    pub(crate) fn accepts(&self, presented: &[[u8; 32]]) -> bool {
+        let mut matched = Choice::from(0);
+        for digest in &self.digests {
+            for given in presented {
+                matched |= tags_equal(digest, given);
+            }
+        }
+        bool::from(matched)
+    }
+
+    /// The current token.
+    pub(crate) fn current(&self) -> &[u8] {
+        &self.current
+    }
+
+    /// How many tokens are accepted.
+    pub(crate) fn count(&self) -> usize {
+        self.digests.len()
+    }
+}
+
+impl Drop for TokenKeys {
+    fn drop(&mut self) {
+        self.current.fill(0);
+        std::hint::black_box(&self.current);
     }
 }
 

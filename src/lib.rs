@@ -40,14 +40,23 @@ pub use error::Error;
 pub use headers::{Headers, Lookup};
 pub use incoming::Incoming;
 pub use provider::{Outgoing, Provider};
+#[cfg(feature = "ed25519")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ed25519")))]
+pub use providers::discord;
 #[cfg(feature = "sha512")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sha512")))]
 pub use providers::paystack;
+#[cfg(feature = "p256")]
+#[cfg_attr(docsrs, doc(cfg(feature = "p256")))]
+pub use providers::sendgrid;
 pub use providers::{
     bitbucket, calendly, dropbox, jira, lemonsqueezy, meta, mux, notion, paddle, razorpay, sentry,
     square, typeform, workos, zendesk,
 };
-pub use providers::{generic, github, linear, notify, shopify, slack, standard, stripe};
+pub use providers::{
+    generic, github, gitlab, hubspot, linear, mailgun, notify, shopify, slack, standard, stripe,
+    telegram, twitch, zoom,
+};
 #[cfg(feature = "sha1")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sha1")))]
-pub use providers::{intercom, vercel};
+pub use providers::{intercom, twilio, vercel};

@@ -63,12 +63,42 @@ fn pem(key: &[u8]) -> Option<Result<Vec<u8>, Error>> {
     )
 }
 
+/// `key` as text, when it is a PEM document of any label.
+fn pem_text(key: &[u8]) -> Option<&str> {
+    std::str::from_utf8(key)
+        .ok()
+        .map(str::trim)
+        .filter(|text| text.starts_with("-----BEGIN"))
+}
+
+/// The DER document inside a PEM text of any label (`-----BEGIN …-----`,
+/// base64, `-----END …-----`): a private key, for signing in tests.
+fn pem_der(pem: &str) -> Option<Vec<u8>> {
+    let mut lines = pem.lines().map(str::trim).filter(|line| !line.is_empty());
+    if !lines.next()?.starts_with("-----BEGIN ") {
+        return None;
+    }
+    let mut encoded = String::new();
+    for line in lines {
+        if line.starts_with("-----END ") {
+            use base64::Engine as _;
+            return base64::engine::general_purpose::STANDARD
+                .decode(encoded)
+                .ok();
+        }
+        encoded.push_str(line);
+    }
+    None
+}
+
 /// Ed25519 verifying keys: the current one first, then any kept during a
 /// rotation.
 #[cfg(feature = "ed25519")]
 #[derive(Clone)]
 pub(crate) struct Ed25519Keys {
     keys: Vec<ed25519_dalek::VerifyingKey>,
+    /// The sender's private key, only where a test signs as the sender.
+    signing: Option<ed25519_dalek::SigningKey>,
 }
 
 #[cfg(feature = "ed25519")]
@@ -100,7 +130,46 @@ impl Ed25519Keys {
     pub(crate) fn new(key: &[u8]) -> Result<Self, Error> {
         Ok(Ed25519Keys {
             keys: vec![ed25519_key(key)?],
+            signing: None,
         })
+    }
+
+    /// Sets the private key that signs: a 32-byte seed as hex, base64 or
+    /// `whsk_` + base64, or a PKCS#8 document (DER or PEM). It must belong
+    /// to the current public key.
+    pub(crate) fn set_signing(&mut self, key: &[u8]) -> Result<(), Error> {
+        use ed25519_dalek::pkcs8::DecodePrivateKey;
+        let invalid = || {
+            Error::InvalidConfig(
+                "not an Ed25519 private key (a 32-byte seed as hex, base64, `whsk_`, or PKCS#8 DER or PEM)",
+            )
+        };
+        let signing = if let Some(pem) = pem_text(key) {
+            let der = pem_der(pem).ok_or_else(invalid)?;
+            ed25519_dalek::SigningKey::from_pkcs8_der(&der).map_err(|_| invalid())?
+        } else {
+            let text = std::str::from_utf8(key).ok().map(str::trim);
+            let stripped = text.and_then(|t| t.strip_prefix("whsk_"));
+            let source = stripped.map_or(key, str::as_bytes);
+            let mut found = None;
+            key_bytes(source, 32, |bytes| {
+                found = Some(match <[u8; 32]>::try_from(bytes) {
+                    Ok(seed) => ed25519_dalek::SigningKey::from_bytes(&seed),
+                    Err(_) => {
+                        ed25519_dalek::SigningKey::from_pkcs8_der(bytes).map_err(|_| invalid())?
+                    }
+                });
+                Ok(())
+            })?;
+            found.ok_or_else(invalid)?
+        };
+        if signing.verifying_key() != self.keys[0] {
+            return Err(Error::InvalidConfig(
+                "the signing key does not belong to the public key",
+            ));
+        }
+        self.signing = Some(signing);
+        Ok(())
     }
 
     pub(crate) fn add_previous(&mut self, key: &[u8]) -> Result<(), Error> {
@@ -137,10 +206,14 @@ impl Primitive for Ed25519Keys {
         Err(Error::SignatureMismatch)
     }
 
-    fn sign(&self, _parts: &[&[u8]]) -> Result<Vec<u8>, Error> {
-        Err(Error::InvalidConfig(
-            "a public key verifies but cannot sign: Ed25519 signing needs the sender's private key",
-        ))
+    fn sign(&self, parts: &[&[u8]]) -> Result<Vec<u8>, Error> {
+        use ed25519_dalek::ed25519::signature::MultipartSigner;
+        match &self.signing {
+            Some(key) => Ok(key.multipart_sign(parts).to_bytes().to_vec()),
+            None => Err(Error::InvalidConfig(
+                "a public key verifies but cannot sign: set the sender's private key with `signing_key`",
+            )),
+        }
     }
 }
 
@@ -149,6 +222,9 @@ impl Primitive for Ed25519Keys {
 #[derive(Clone)]
 pub(crate) struct P256Keys {
     keys: Vec<p256::ecdsa::VerifyingKey>,
+    format: crate::scheme::EcdsaFormat,
+    /// The sender's private key, only where a test signs as the sender.
+    signing: Option<p256::ecdsa::SigningKey>,
 }
 
 #[cfg(feature = "p256")]
@@ -174,10 +250,46 @@ fn p256_key(key: &[u8]) -> Result<p256::ecdsa::VerifyingKey, Error> {
 
 #[cfg(feature = "p256")]
 impl P256Keys {
-    pub(crate) fn new(key: &[u8], _format: crate::scheme::EcdsaFormat) -> Result<Self, Error> {
+    pub(crate) fn new(key: &[u8], format: crate::scheme::EcdsaFormat) -> Result<Self, Error> {
         Ok(P256Keys {
             keys: vec![p256_key(key)?],
+            format,
+            signing: None,
         })
+    }
+
+    /// Sets the private key that signs: PKCS#8 (DER as base64 or bytes, or
+    /// PEM), or the 32-byte scalar as hex. It must belong to the current
+    /// public key.
+    pub(crate) fn set_signing(&mut self, key: &[u8]) -> Result<(), Error> {
+        use p256::pkcs8::DecodePrivateKey;
+        let invalid = || {
+            Error::InvalidConfig(
+                "not a P-256 private key (PKCS#8 DER as base64 or bytes, PEM, or a 32-byte scalar as hex)",
+            )
+        };
+        let signing = if let Some(pem) = pem_text(key) {
+            let der = pem_der(pem).ok_or_else(invalid)?;
+            p256::ecdsa::SigningKey::from_pkcs8_der(&der).map_err(|_| invalid())?
+        } else {
+            let mut found = None;
+            key_bytes(key, 32, |bytes| {
+                found = Some(
+                    p256::ecdsa::SigningKey::from_pkcs8_der(bytes)
+                        .or_else(|_| p256::ecdsa::SigningKey::from_slice(bytes))
+                        .map_err(|_| invalid())?,
+                );
+                Ok(())
+            })?;
+            found.ok_or_else(invalid)?
+        };
+        if *signing.verifying_key() != self.keys[0] {
+            return Err(Error::InvalidConfig(
+                "the signing key does not belong to the public key",
+            ));
+        }
+        self.signing = Some(signing);
+        Ok(())
     }
 
     pub(crate) fn add_previous(&mut self, key: &[u8]) -> Result<(), Error> {
@@ -226,9 +338,13 @@ impl Primitive for P256Keys {
         let digest = hash.finalize();
         for tag in tags {
             let bytes = &tag.bytes[..usize::from(tag.len)];
-            let signature = match p256::ecdsa::DerSignature::from_bytes(bytes) {
-                Ok(der) => p256::ecdsa::Signature::try_from(der).ok(),
-                Err(_) => p256::ecdsa::Signature::from_slice(bytes).ok(),
+            // Only the configured layout: a sender that sends DER never
+            // has a raw `r ‖ s` accepted in its name, nor the reverse.
+            let signature = match self.format {
+                crate::scheme::EcdsaFormat::Der => p256::ecdsa::DerSignature::from_bytes(bytes)
+                    .ok()
+                    .and_then(|der| p256::ecdsa::Signature::try_from(der).ok()),
+                crate::scheme::EcdsaFormat::Fixed => p256::ecdsa::Signature::from_slice(bytes).ok(),
             };
             let Some(signature) = signature else { continue };
             for key in &self.keys {
@@ -240,9 +356,24 @@ impl Primitive for P256Keys {
         Err(Error::SignatureMismatch)
     }
 
-    fn sign(&self, _parts: &[&[u8]]) -> Result<Vec<u8>, Error> {
-        Err(Error::InvalidConfig(
-            "a public key verifies but cannot sign: ECDSA signing needs the sender's private key",
-        ))
+    fn sign(&self, parts: &[&[u8]]) -> Result<Vec<u8>, Error> {
+        use p256::ecdsa::signature::hazmat::PrehashSigner;
+        use sha2::Digest;
+        let Some(key) = &self.signing else {
+            return Err(Error::InvalidConfig(
+                "a public key verifies but cannot sign: set the sender's private key with `signing_key`",
+            ));
+        };
+        let mut hash = sha2::Sha256::new();
+        for part in parts {
+            hash.update(part);
+        }
+        let signature: p256::ecdsa::Signature = key
+            .sign_prehash(&hash.finalize())
+            .map_err(|_| Error::InvalidConfig("ECDSA signing failed"))?;
+        Ok(match self.format {
+            crate::scheme::EcdsaFormat::Der => signature.to_der().as_bytes().to_vec(),
+            crate::scheme::EcdsaFormat::Fixed => signature.to_bytes().to_vec(),
+        })
     }
 }

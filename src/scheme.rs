@@ -77,6 +77,16 @@ pub enum Algorithm {
     #[cfg(feature = "p256")]
     #[cfg_attr(docsrs, doc(cfg(feature = "p256")))]
     EcdsaP256(EcdsaFormat),
+    /// No signature: the header carries a shared token that is compared,
+    /// in constant time, with the configured one (GitLab's
+    /// `X-Gitlab-Token`, Telegram's `X-Telegram-Bot-Api-Secret-Token`).
+    /// Used with [`Scheme::token`].
+    ///
+    /// A token proves that the sender knows the shared token; it does
+    /// **not** prove the integrity of the body, the id or anything else,
+    /// and a captured request can be replayed or altered at will. Prefer a
+    /// signing scheme wherever the sender offers one.
+    SharedToken,
 }
 
 /// How an ECDSA signature is laid out once decoded.
@@ -107,6 +117,7 @@ impl Algorithm {
             Algorithm::EcdsaP256(EcdsaFormat::Fixed) => 64,
             #[cfg(feature = "p256")]
             Algorithm::EcdsaP256(EcdsaFormat::Der) => 72,
+            Algorithm::SharedToken => 32,
         }
     }
 
@@ -123,6 +134,7 @@ impl Algorithm {
             Algorithm::Ed25519 => false,
             #[cfg(feature = "p256")]
             Algorithm::EcdsaP256(_) => false,
+            Algorithm::SharedToken => true,
         }
     }
 }
@@ -157,7 +169,8 @@ pub enum KeyFormat {
     /// The secret is hex; the decoded bytes are the key.
     Hex,
     /// `whsec_` and base64 (the prefix optional), as Standard Webhooks and
-    /// Svix show secrets; decoded as their libraries decode it.
+    /// Svix show secrets; decoded as their libraries decode it. Supabase's
+    /// `v1,whsec_<base64>` form is read too (the `v1,` is dropped).
     Whsec,
 }
 
@@ -202,6 +215,8 @@ pub struct Timestamp {
     pub(crate) unit: Unit,
     pub(crate) tolerance: Duration,
     pub(crate) future: bool,
+    /// Whether the window is checked at all.
+    pub(crate) bounded: bool,
 }
 
 /// The tolerance a [`Timestamp`] starts with: 5 minutes.
@@ -214,6 +229,7 @@ impl Timestamp {
             unit: Unit::Seconds,
             tolerance: DEFAULT_TOLERANCE,
             future: true,
+            bounded: true,
         }
     }
 
@@ -260,6 +276,16 @@ impl Timestamp {
         self
     }
 
+    /// Signs and reads the timestamp ([`Delivery::timestamp`](crate::Delivery::timestamp))
+    /// but checks no window, as for a sender whose own libraries check none
+    /// and whose retries may carry an old timestamp (SendGrid). A verifier's
+    /// [`tolerance`](crate::engine::Verifier::tolerance) turns a window on.
+    /// Defaults to checking the window.
+    pub fn unbounded(mut self) -> Self {
+        self.bounded = false;
+        self
+    }
+
     /// Accepts timestamps any distance in the future, bounding only their
     /// age, as some senders' own libraries do. Defaults to refusing a
     /// timestamp more than the tolerance ahead of the clock.
@@ -292,6 +318,8 @@ pub(crate) enum Syntax {
     },
     /// Space-separated `version,<signature>` entries (`v1,<b64> v1,<b64>`).
     Entries { version: String },
+    /// The whole value is a shared token ([`Algorithm::SharedToken`]).
+    Token,
 }
 
 /// Where a scheme's signature is and how its header value reads.
@@ -503,6 +531,28 @@ impl Signature {
         })
     }
 
+    /// The whole value of header `name` is a shared token, compared in
+    /// constant time with the configured one (GitLab's `X-Gitlab-Token`).
+    /// Use it with [`Algorithm::SharedToken`], as [`Scheme::token`] does.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when `name` is not a valid HTTP field name.
+    pub fn token(name: &str) -> Result<Self, Error> {
+        Ok(Signature {
+            header: header_name(name)?,
+            syntax: Syntax::Token,
+        })
+    }
+
+    /// [`Signature::token`] for a built-in, lowercase header name.
+    pub(crate) fn token_static(name: &'static str) -> Self {
+        Signature {
+            header: HeaderName::from_static(name),
+            syntax: Syntax::Token,
+        }
+    }
+
     /// The header carrying the signature.
     pub(crate) fn header(&self) -> &HeaderName {
         &self.header
@@ -592,6 +642,9 @@ pub(crate) enum Source {
     /// A top-level string member of the signed JSON body, read when asked
     /// for.
     Body(&'static str),
+    /// A top-level non-negative integer member of the signed JSON body,
+    /// whose digits are the value, read when asked for.
+    BodyInteger(&'static str),
 }
 
 /// Where a delivery's id (the key of duplicate suppression) or its event
@@ -636,6 +689,13 @@ impl Id {
     /// read when asked for.
     pub fn body_member(name: &'static str) -> Self {
         Id(Source::Body(name))
+    }
+
+    /// A top-level non-negative integer member of the signed JSON body
+    /// (Telegram's `update_id`), read when asked for: its digits, exactly
+    /// as the sender wrote them, are the id.
+    pub fn body_integer(name: &'static str) -> Self {
+        Id(Source::BodyInteger(name))
     }
 }
 
@@ -730,6 +790,38 @@ impl Scheme {
     /// id or event. Change what differs with the setters.
     pub fn hmac_sha256() -> Self {
         Self::new(Algorithm::HmacSha256)
+    }
+
+    /// A shared-token scheme: the header `name` carries a token compared,
+    /// in constant time, with the configured one; nothing is signed
+    /// ([`Algorithm::SharedToken`]). A token proves knowledge of the shared
+    /// token, not the integrity of the body.
+    ///
+    /// ```
+    /// use hooksig::generic::Generic;
+    /// use hooksig::scheme::Scheme;
+    /// use hooksig::Provider;
+    ///
+    /// let verifier = Generic::from_scheme(Scheme::token("X-Hook-Token")?, "s3cret")?;
+    /// let delivery = verifier.verify(&[("X-Hook-Token", "s3cret")], b"{}")?;
+    /// assert_eq!(delivery.body(), b"{}");
+    /// # Ok::<(), hooksig::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when `name` is not a valid HTTP field name.
+    pub fn token(name: &str) -> Result<Self, Error> {
+        Ok(Self::new(Algorithm::SharedToken)
+            .signature(Signature::token(name)?)
+            .content([]))
+    }
+
+    /// [`Scheme::token`] for a built-in, lowercase header name.
+    pub(crate) fn token_static(name: &'static str) -> Self {
+        Self::new(Algorithm::SharedToken)
+            .signature(Signature::token_static(name))
+            .content([])
     }
 
     /// A scheme of `algorithm`, otherwise as [`Scheme::hmac_sha256`].
@@ -854,7 +946,20 @@ impl Scheme {
 
     /// Checks that the scheme is complete and consistent.
     pub(crate) fn validate(&self) -> Result<(), Error> {
-        if !self.content.contains(&Part::Body) && !self.body_covered_elsewhere {
+        let token_syntax = matches!(self.signature.syntax, Syntax::Token);
+        if token_syntax != (self.algorithm == Algorithm::SharedToken) {
+            return Err(Error::InvalidConfig(
+                "a token header and `Algorithm::SharedToken` go together",
+            ));
+        }
+        if token_syntax && !self.content.is_empty() {
+            return Err(Error::InvalidConfig(
+                "a shared token signs nothing: its content must be empty",
+            ));
+        }
+        // A shared token covers no content at all (documented on
+        // `Algorithm::SharedToken`); every signature must cover the body.
+        if !token_syntax && !self.content.contains(&Part::Body) && !self.body_covered_elsewhere {
             // A signature that does not cover the body would verify any
             // body at all.
             return Err(Error::InvalidConfig(

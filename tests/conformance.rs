@@ -300,6 +300,183 @@ fn p256_row() -> Row {
     )
 }
 
+/// A public-key provider's parts: the verifier holds the first two public
+/// keys, and each signer is the same provider with a private key
+/// (`signing_key`), signing with its own `sign_headers`.
+#[cfg(any(feature = "ed25519", feature = "p256"))]
+fn signing_row<P: Provider + 'static>(
+    verifier: P,
+    signers: [P; 3],
+) -> (Box<dyn Provider>, Signer, Signer, Signer) {
+    let [current, old, unknown] = signers;
+    (
+        Box::new(verifier),
+        Box::new(move |o| current.sign_headers(o)),
+        Box::new(move |o| old.sign_headers(o)),
+        Box::new(move |o| unknown.sign_headers(o)),
+    )
+}
+
+/// The senders of the senders-b branch, one row each. GitLab's secret
+/// token and Telegram's token prove knowledge of a token, not the body's
+/// integrity, and Mailgun signs only its body's timestamp and token, so
+/// they cannot pass the body-mutation checks: their vectors, token checks
+/// and allocation counts are in tests/senders_b.rs.
+fn sender_rows() -> Vec<Row> {
+    use base64::Engine as _;
+    let b64 = |k: &str| base64::engine::general_purpose::STANDARD.encode(k);
+    let whsec = |k: &str| format!("whsec_{}", b64(k));
+    #[allow(unused_mut)]
+    let mut rows = vec![
+        row(
+            "zoom",
+            mac_row(
+                "zoom",
+                |k| hooksig::zoom::Zoom::new(k),
+                || hooksig::zoom::Zoom::new(KEY)?.with_previous(OLD),
+            ),
+            "x-zm-signature",
+            br#"{"event":"meeting.started","payload":{}}"#,
+            (None, Some("meeting.started")),
+            Some(Duration::from_secs(300)),
+        ),
+        row(
+            "twitch",
+            mac_row(
+                "twitch",
+                |k| hooksig::twitch::Twitch::new(k),
+                || hooksig::twitch::Twitch::new(KEY)?.with_previous(OLD),
+            ),
+            "twitch-eventsub-message-signature",
+            br#"{"subscription":{"type":"channel.follow"},"event":{}}"#,
+            (Some("d-1"), Some("channel.follow")),
+            Some(Duration::from_secs(600)),
+        ),
+        row(
+            "hubspot (v3)",
+            mac_row(
+                "hubspot",
+                |k| hooksig::hubspot::HubSpot::new(k),
+                || hooksig::hubspot::HubSpot::new(KEY)?.with_previous(OLD),
+            ),
+            "x-hubspot-signature-v3",
+            br#"[{"eventId":1,"subscriptionType":"contact.creation"}]"#,
+            (None, None),
+            Some(Duration::from_secs(300)),
+        ),
+        row(
+            "gitlab (signing token)",
+            mac_row(
+                "gitlab",
+                move |k| hooksig::gitlab::GitLab::new(whsec(k)),
+                move || hooksig::gitlab::GitLab::new(whsec(KEY))?.with_previous(whsec(OLD)),
+            ),
+            "webhook-signature",
+            br#"{"object_kind":"push"}"#,
+            (Some("d-1"), Some("Push Hook")),
+            Some(Duration::from_secs(300)),
+        ),
+    ];
+    #[cfg(feature = "sha1")]
+    rows.push(row(
+        "twilio",
+        mac_row(
+            "twilio",
+            |k| hooksig::twilio::Twilio::new(k),
+            || hooksig::twilio::Twilio::new(KEY)?.with_previous(OLD),
+        ),
+        "x-twilio-signature",
+        b"Body=Hi+there&From=%2B15005550006&To=%2B15005550001",
+        (Some("d-1"), None),
+        None,
+    ));
+    #[cfg(feature = "ed25519")]
+    {
+        use ed25519_dalek::SigningKey;
+        let keys = [[17u8; 32], [18u8; 32], [19u8; 32]].map(|seed| SigningKey::from_bytes(&seed));
+        let public = |i: usize| hex::encode(keys[i].verifying_key().as_bytes());
+        let seed = |i: usize| hex::encode(keys[i].to_bytes());
+        let discord = |i: usize| {
+            hooksig::discord::Discord::new(public(i))
+                .and_then(|d| d.signing_key(seed(i)))
+                .expect("discord")
+        };
+        rows.push(row(
+            "discord",
+            signing_row(
+                hooksig::discord::Discord::new(public(0))
+                    .and_then(|d| d.with_previous(public(1)))
+                    .expect("discord"),
+                [discord(0), discord(1), discord(2)],
+            ),
+            "x-signature-ed25519",
+            br#"{"id":"1","token":"t","type":2,"version":1}"#,
+            (Some("1"), Some("2")),
+            Some(Duration::from_secs(300)),
+        ));
+        let whpk = |i: usize| {
+            format!(
+                "whpk_{}",
+                base64::engine::general_purpose::STANDARD
+                    .encode(keys[i].verifying_key().as_bytes())
+            )
+        };
+        let whsk = |i: usize| {
+            format!(
+                "whsk_{}",
+                base64::engine::general_purpose::STANDARD.encode(keys[i].to_bytes())
+            )
+        };
+        let v1a = |i: usize| {
+            StandardWebhooks::ed25519(whpk(i))
+                .and_then(|s| s.signing_key(whsk(i)))
+                .expect("v1a")
+        };
+        rows.push(row(
+            "standard-webhooks v1a (Ed25519)",
+            signing_row(
+                StandardWebhooks::ed25519(whpk(0))
+                    .and_then(|s| s.with_previous(whpk(1)))
+                    .expect("v1a"),
+                [v1a(0), v1a(1), v1a(2)],
+            ),
+            "webhook-signature",
+            br#"{"type":"contact.created"}"#,
+            (Some("d-1"), None),
+            Some(Duration::from_secs(300)),
+        ));
+    }
+    #[cfg(feature = "p256")]
+    {
+        use p256::ecdsa::SigningKey;
+        let keys = [4u8, 5, 6].map(|n| SigningKey::from_slice(&[n; 32]).unwrap());
+        let public = |i: usize| {
+            let point = keys[i].verifying_key().to_sec1_point(false);
+            base64::engine::general_purpose::STANDARD.encode(point.as_bytes())
+        };
+        let sendgrid = |i: usize| {
+            hooksig::sendgrid::SendGrid::new(public(i))
+                .and_then(|s| s.signing_key(hex::encode([[4u8, 5, 6][i]; 32])))
+                .expect("sendgrid")
+        };
+        rows.push(row(
+            "sendgrid",
+            signing_row(
+                hooksig::sendgrid::SendGrid::new(public(0))
+                    .and_then(|s| s.with_previous(public(1)))
+                    .expect("sendgrid"),
+                [sendgrid(0), sendgrid(1), sendgrid(2)],
+            ),
+            "x-twilio-email-event-webhook-signature",
+            b"[{\"email\":\"a@example.com\",\"event\":\"open\"}]\r\n",
+            (None, None),
+            None, // no window by default, as SendGrid's libraries
+        ));
+    }
+    let _ = b64;
+    rows
+}
+
 fn rows() -> Vec<Row> {
     let stripe_body = br#"{"id":"evt_1","type":"invoice.paid"}"#;
     let slack_body = br#"{"event_id":"Ev1","type":"event_callback"}"#;
@@ -544,6 +721,7 @@ fn rows() -> Vec<Row> {
     #[cfg(feature = "p256")]
     rows.push(p256_row());
     rows.extend(senders_a_rows());
+    rows.extend(sender_rows());
     rows
 }
 
@@ -825,6 +1003,12 @@ fn every_single_byte_change_is_rejected() {
                 continue;
             }
             let covered = [
+                "x-zm-request-timestamp",
+                "twitch-eventsub-message-id",
+                "twitch-eventsub-message-timestamp",
+                "x-hubspot-request-timestamp",
+                "x-signature-timestamp",
+                "x-twilio-email-event-webhook-timestamp",
                 "box-delivery-timestamp",
                 "webhook-id",
                 "webhook-timestamp",

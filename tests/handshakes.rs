@@ -188,3 +188,91 @@ async fn a_url_signing_scheme_verifies_behind_a_proxy_with_public_url() {
         Error::SignatureMismatch
     );
 }
+
+/// A signed POST of `body` with `headers`.
+fn signed_post(path: &str, headers: http::HeaderMap, body: &[u8]) -> Request<Full<Bytes>> {
+    let mut request = Request::post(path)
+        .body(Full::new(Bytes::copy_from_slice(body)))
+        .unwrap();
+    request.headers_mut().extend(headers);
+    request
+}
+
+#[tokio::test]
+async fn zoom_twitch_and_discord_handshakes_are_answered_without_the_handler() {
+    let recorder = Recorder::default();
+    let now = SystemTime::now();
+
+    // Zoom's endpoint.url_validation (tests/data/providers/zoom.json).
+    let zoom = hooksig::zoom::Zoom::new("zoom_secret_token_0123456789").unwrap();
+    let body = br#"{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event_ts":1767225600000,"event":"endpoint.url_validation"}"#;
+    let headers = zoom.sign_headers(&Outgoing::new(body).at(now)).unwrap();
+    let service = VerifyLayer::new(zoom).layer(recorder.handler());
+    let (status, content_type, _, text) = call(&service, signed_post("/zoom", headers, body)).await;
+    assert_eq!(status, 200);
+    assert_eq!(content_type.as_deref(), Some("application/json"));
+    assert_eq!(
+        text,
+        r#"{"plainToken":"qgg8vlvZRS6UYooatFL8Aw","encryptedToken":"50a89ffb84f615fb4b3374bbf1d27632785835ad2e4a0ed59a73c959eb827cfb"}"#
+    );
+
+    // Twitch's callback verification and revocation.
+    let twitch = hooksig::twitch::Twitch::new("twitch-subscription-secret-0123").unwrap();
+    let service = VerifyLayer::new(twitch.clone()).layer(recorder.handler());
+    let challenge = br#"{"challenge":"pogchamp-kappa-360noscope-vohiyo","subscription":{}}"#;
+    for (kind, body, expected) in [
+        (
+            "webhook_callback_verification",
+            &challenge[..],
+            (200, "pogchamp-kappa-360noscope-vohiyo"),
+        ),
+        (
+            "revocation",
+            br#"{"subscription":{"status":"authorization_revoked"}}"#,
+            (204, ""),
+        ),
+    ] {
+        let extra = [("twitch-eventsub-message-type", kind)];
+        let headers = twitch
+            .sign_headers(&Outgoing::new(body).id("m-1").at(now).headers(&extra))
+            .unwrap();
+        let (status, _, _, text) = call(&service, signed_post("/twitch", headers, body)).await;
+        assert_eq!((status, text.as_str()), expected, "{kind}");
+    }
+
+    assert_eq!(recorder.calls(), 0, "no handshake reaches the handler");
+}
+
+#[cfg(feature = "ed25519")]
+#[tokio::test]
+async fn discord_pings_are_answered_and_commands_reach_the_handler() {
+    let recorder = Recorder::default();
+    // The RFC 8032 test key pair (tests/data/providers/discord.json).
+    let discord = hooksig::discord::Discord::new(
+        "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+    )
+    .unwrap()
+    .signing_key("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
+    .unwrap();
+    let service = VerifyLayer::new(discord.clone()).layer(recorder.handler());
+    let now = SystemTime::now();
+    for (body, expected) in [
+        (
+            &br#"{"id":"1","token":"t","type":1,"version":1}"#[..],
+            (200, r#"{"type":1}"#),
+        ),
+        (br#"{"version":1,"application_id":"1","type":0}"#, (204, "")),
+    ] {
+        let headers = discord.sign_headers(&Outgoing::new(body).at(now)).unwrap();
+        let (status, _, _, text) = call(&service, signed_post("/discord", headers, body)).await;
+        assert_eq!((status, text.as_str()), expected);
+    }
+    assert_eq!(recorder.calls(), 0);
+    let command = br#"{"id":"2","token":"t","type":2,"version":1}"#;
+    let headers = discord
+        .sign_headers(&Outgoing::new(command).at(now))
+        .unwrap();
+    let (status, _, _, text) = call(&service, signed_post("/discord", headers, command)).await;
+    assert_eq!((status, text.as_str()), (200, "handled"));
+    assert_eq!(recorder.calls(), 1);
+}

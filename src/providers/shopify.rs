@@ -15,6 +15,16 @@
 //!   may keep signing with the old client secret for up to an hour after a
 //!   rotation.
 //!
+//! Shopify's newer **event webhooks** carry the same MAC under unprefixed
+//! names: `shopify-hmac-sha256`, `shopify-topic`, `shopify-event-id`, …
+//! ([`NEW_SIGNATURE_HEADER`]). hooksig accepts either set, never a mix:
+//! the unprefixed set is read only when `X-Shopify-Hmac-Sha256` is absent,
+//! and then [`Delivery::id`] is `shopify-event-id` and
+//! [`Delivery::event`] is `shopify-topic`; an unprefixed signature that
+//! arrives with `X-Shopify-Topic`, `X-Shopify-Webhook-Id` or
+//! `X-Shopify-Event-Id` is malformed (400), so metadata is never taken
+//! from the other set.
+//!
 //! Shopify signs no timestamp, so there is no replay window (and no
 //! `tolerance` option): deduplicate on [`Delivery::id`](crate::Delivery::id)
 //! (`X-Shopify-Webhook-Id`), knowing it is not covered by the signature.
@@ -36,8 +46,14 @@
 //! # Ok::<(), hooksig::Error>(())
 //! ```
 
+use std::time::SystemTime;
+
 use crate::engine::{sealed, Sender, Verifier};
+use crate::error::HeaderName;
+use crate::headers::Lookup;
+use crate::provider::{self, Outgoing};
 use crate::scheme::{Encoding, Id, Scheme, Signature};
+use crate::{Delivery, Error, Incoming};
 
 /// The signature header, `X-Shopify-Hmac-Sha256`.
 pub const SIGNATURE_HEADER: &str = "x-shopify-hmac-sha256";
@@ -52,9 +68,43 @@ pub const EVENT_ID_HEADER: &str = "x-shopify-event-id";
 /// Not signed.
 pub const SHOP_DOMAIN_HEADER: &str = "x-shopify-shop-domain";
 
-/// Shopify's scheme, for [`Shopify`].
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Spec;
+/// The API version header, `X-Shopify-API-Version` (`2026-10`). Not
+/// signed.
+pub const API_VERSION_HEADER: &str = "x-shopify-api-version";
+/// The event webhooks' signature header, `shopify-hmac-sha256`.
+pub const NEW_SIGNATURE_HEADER: &str = "shopify-hmac-sha256";
+/// The event webhooks' topic header, `shopify-topic`. Not signed.
+pub const NEW_TOPIC_HEADER: &str = "shopify-topic";
+/// The event webhooks' event id header, `shopify-event-id`, the
+/// [`Delivery::id`] of that set. Not signed.
+pub const NEW_EVENT_ID_HEADER: &str = "shopify-event-id";
+/// The shop `sign_headers` names unless told otherwise
+/// ([`Shopify::shop_domain`]).
+pub const DEFAULT_SHOP_DOMAIN: &str = "example.myshopify.com";
+/// The API version `sign_headers` names unless told otherwise
+/// ([`Shopify::api_version`]).
+pub const DEFAULT_API_VERSION: &str = "2026-10";
+
+/// Shopify's scheme, and the shop and API version that signing names, for
+/// [`Shopify`].
+#[derive(Debug, Clone)]
+pub struct Spec {
+    shop_domain: String,
+    api_version: String,
+}
+
+impl Default for Spec {
+    fn default() -> Self {
+        Spec {
+            shop_domain: DEFAULT_SHOP_DOMAIN.to_owned(),
+            api_version: DEFAULT_API_VERSION.to_owned(),
+        }
+    }
+}
+
+/// The headers of the `X-Shopify-*` set that must not come with an
+/// unprefixed signature.
+const OLD_METADATA: [&str; 3] = [TOPIC_HEADER, WEBHOOK_ID_HEADER, EVENT_ID_HEADER];
 
 impl sealed::Sealed for Spec {}
 
@@ -70,6 +120,44 @@ impl Sender for Spec {
             .encoding(Encoding::Base64)
             .id(Id::header_static(WEBHOOK_ID_HEADER))
             .event(Id::header_static(TOPIC_HEADER))
+            .fallback(
+                Scheme::hmac_sha256()
+                    .signature(Signature::plain_static(NEW_SIGNATURE_HEADER, ""))
+                    .encoding(Encoding::Base64)
+                    .id(Id::header_static(NEW_EVENT_ID_HEADER))
+                    .event(Id::header_static(NEW_TOPIC_HEADER)),
+            )
+    }
+
+    /// An unprefixed signature with `X-Shopify-*` metadata mixes the sets.
+    fn finish<'a>(
+        &self,
+        delivery: Delivery<'a>,
+        incoming: &Incoming<'a>,
+        _now: SystemTime,
+    ) -> Result<Delivery<'a>, Error> {
+        let headers = incoming.headers();
+        if headers.lookup(SIGNATURE_HEADER) == Lookup::Missing {
+            for name in OLD_METADATA {
+                if headers.lookup(name) != Lookup::Missing {
+                    return Err(Error::MalformedHeader {
+                        name: HeaderName::from_static(name),
+                        problem: "comes with the unprefixed `shopify-hmac-sha256`: the header sets are not mixed",
+                    });
+                }
+            }
+        }
+        Ok(delivery)
+    }
+
+    /// The shop and API version, which Shopify's own libraries require.
+    fn sign_extra(
+        &self,
+        _outgoing: &Outgoing<'_>,
+        headers: &mut http::HeaderMap,
+    ) -> Result<(), Error> {
+        provider::insert(headers, SHOP_DOMAIN_HEADER, &self.shop_domain)?;
+        provider::insert(headers, API_VERSION_HEADER, &self.api_version)
     }
 }
 
@@ -79,12 +167,32 @@ impl Sender for Spec {
 /// not hex-decoded); `.with_previous(secret)` adds the client secret from
 /// before a rotation. Shopify signs no timestamp.
 ///
-/// `sign_headers` sends `X-Shopify-Hmac-Sha256`, and
+/// `sign_headers` sends `X-Shopify-Hmac-Sha256`,
 /// `X-Shopify-Webhook-Id` / `X-Shopify-Topic` from the outgoing id and
-/// event.
+/// event, and `X-Shopify-Shop-Domain` and `X-Shopify-API-Version`, which
+/// Shopify's libraries require ([`Shopify::shop_domain`],
+/// [`Shopify::api_version`]).
 pub type Shopify = Verifier<Spec>;
 
 impl Verifier<Spec> {
+    /// The shop `sign_headers` sends in `X-Shopify-Shop-Domain`. Defaults
+    /// to [`DEFAULT_SHOP_DOMAIN`], `example.myshopify.com`. A value that
+    /// cannot be a header value makes `sign_headers` fail with
+    /// [`Error::InvalidConfig`]. Verification ignores it.
+    pub fn shop_domain(mut self, domain: &str) -> Self {
+        domain.clone_into(&mut self.spec.shop_domain);
+        self
+    }
+
+    /// The API version `sign_headers` sends in `X-Shopify-API-Version`.
+    /// Defaults to [`DEFAULT_API_VERSION`], `2026-10`. A value that cannot
+    /// be a header value makes `sign_headers` fail with
+    /// [`Error::InvalidConfig`]. Verification ignores it.
+    pub fn api_version(mut self, version: &str) -> Self {
+        version.clone_into(&mut self.spec.api_version);
+        self
+    }
+
     /// The `X-Shopify-Hmac-Sha256` value Shopify would send for `body`:
     /// 44 characters of padded standard base64.
     ///
@@ -180,5 +288,83 @@ mod tests {
         );
         assert!(Shopify::new("").is_err());
         assert_eq!(format!("{shopify:?}"), "Shopify { secrets: 2, .. }");
+    }
+
+    #[test]
+    fn sign_headers_names_the_shop_and_api_version() {
+        let shopify = Shopify::new(SECRET).unwrap();
+        let signed = shopify.sign_headers(&Outgoing::new(BODY)).unwrap();
+        assert_eq!(signed[SHOP_DOMAIN_HEADER], DEFAULT_SHOP_DOMAIN);
+        assert_eq!(signed[API_VERSION_HEADER], DEFAULT_API_VERSION);
+        let shopify = shopify
+            .shop_domain("shop.myshopify.com")
+            .api_version("2026-01");
+        let signed = shopify.sign_headers(&Outgoing::new(BODY)).unwrap();
+        assert_eq!(signed[SHOP_DOMAIN_HEADER], "shop.myshopify.com");
+        assert_eq!(signed[API_VERSION_HEADER], "2026-01");
+        assert!(shopify.verify(&signed, BODY).is_ok());
+        let bad = Shopify::new(SECRET).unwrap().shop_domain("a\nb");
+        assert!(matches!(
+            bad.sign_headers(&Outgoing::new(BODY)),
+            Err(Error::InvalidConfig(_))
+        ));
+    }
+
+    // tests/data/providers/shopify_events.json (stdlib HMAC; the header
+    // names come from the issue, Shopify's page could not be re-read).
+    const EVENTS_SECRET: &str = "shopify-app-client-secret";
+    const EVENTS_BODY: &[u8] =
+        br#"{"id":820982911946154508,"email":"jon@example.com","total_price":"403.00"}"#;
+    const EVENTS_SIG: &str = "mAdl1eqJglhYx8i5i/0PJhzlDNkl1d82QV5/sDOCqGk=";
+
+    #[test]
+    fn event_webhook_headers_are_accepted_but_never_mixed() {
+        let shopify = Shopify::new(EVENTS_SECRET).unwrap();
+        // "new-unprefixed-headers"
+        let new = [
+            ("shopify-hmac-sha256", EVENTS_SIG),
+            ("shopify-topic", "orders/create"),
+            ("shopify-webhook-id", "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043"),
+            ("shopify-event-id", "98880550-7158-44d4-b7cd-2c97c8a091b5"),
+        ];
+        let delivery = shopify.verify(&new, EVENTS_BODY).unwrap();
+        assert_eq!(delivery.event(), Some("orders/create"));
+        assert_eq!(delivery.id(), Some("98880550-7158-44d4-b7cd-2c97c8a091b5"));
+        // "new-headers-tampered"
+        assert_eq!(
+            shopify.verify(&new, b"{}").unwrap_err(),
+            Error::SignatureMismatch
+        );
+        // "mixed-header-sets" (hooksig's decision)
+        let mixed = [
+            ("shopify-hmac-sha256", EVENTS_SIG),
+            ("X-Shopify-Topic", "orders/create"),
+            ("X-Shopify-Event-Id", "98880550-7158-44d4-b7cd-2c97c8a091b5"),
+        ];
+        assert!(matches!(
+            shopify.verify(&mixed, EVENTS_BODY),
+            Err(Error::MalformedHeader { .. })
+        ));
+        // Both signatures present: the X-Shopify-* set is read, the other
+        // ignored.
+        let both = [
+            ("X-Shopify-Hmac-Sha256", EVENTS_SIG),
+            ("X-Shopify-Topic", "orders/create"),
+            ("shopify-hmac-sha256", "garbage"),
+            ("shopify-topic", "other/topic"),
+        ];
+        let delivery = shopify.verify(&both, EVENTS_BODY).unwrap();
+        assert_eq!(delivery.event(), Some("orders/create"));
+        // "legacy-x-shopify-headers"
+        let legacy = [
+            ("X-Shopify-Hmac-Sha256", EVENTS_SIG),
+            ("X-Shopify-Topic", "orders/create"),
+            (
+                "X-Shopify-Webhook-Id",
+                "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
+            ),
+        ];
+        let delivery = shopify.verify(&legacy, EVENTS_BODY).unwrap();
+        assert_eq!(delivery.id(), Some("b54557e4-bdd9-4b37-8a5f-bf7d70bcd043"));
     }
 }

@@ -42,6 +42,40 @@
 //! Within the window, deduplicate on [`Delivery::id`](crate::Delivery::id) (`webhook-id`, which
 //! is signed and kept across the sender's retries).
 //!
+//! The asymmetric `v1a` scheme (Ed25519, `whpk_` public keys) is verified
+//! by [`StandardWebhooks::ed25519`] (feature `ed25519`).
+//!
+//! # Senders that use Standard Webhooks
+//!
+//! These need no type of their own: build a [`StandardWebhooks`] from the
+//! secret their dashboard shows. Each has a tested example in
+//! `tests/senders_b.rs`.
+//!
+//! | sender | headers | secret as shown | notes |
+//! |---|---|---|---|
+//! | Clerk | `svix-*` | `whsec_…` | sends through Svix |
+//! | Resend | `svix-*` | `whsec_…` | sends through Svix |
+//! | OpenAI | `webhook-*` | `whsec_…` | |
+//! | Supabase Auth Hooks | `webhook-*` | `v1,whsec_…` | pass the secret as shown: hooksig drops the `v1,` (passing it to the Python reference library silently derives another key, so that nothing verifies) |
+//! | GitLab signing tokens | `webhook-*` | `whsec_…` | or [`gitlab::GitLab`](crate::gitlab::GitLab), which also reads GitLab's event header |
+//!
+//! ```
+//! use std::time::{Duration, UNIX_EPOCH};
+//! use hooksig::{standard::StandardWebhooks, Provider};
+//!
+//! // Supabase shows `v1,whsec_<base64>`: give it as it is.
+//! let supabase = StandardWebhooks::new("v1,whsec_ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM=")?;
+//! let headers = [
+//!     ("webhook-id", "msg_supabase_0001"),
+//!     ("webhook-timestamp", "1767225597"),
+//!     ("webhook-signature", "v1,b+F4426bfGgFIqL/SoHp2Q90Ey6aIbruf45wpq9KDEk="),
+//! ];
+//! let body = br#"{"user_id":"8b3f3b8e-0000-4000-8000-000000000001","claims":{"aal":"aal1"},"authentication_method":"password"}"#;
+//! let now = UNIX_EPOCH + Duration::from_secs(1_767_225_600);
+//! assert!(supabase.verify_at(&headers, body, now).is_ok());
+//! # Ok::<(), hooksig::Error>(())
+//! ```
+//!
 //! ```
 //! use std::time::{Duration, UNIX_EPOCH};
 //! use hooksig::{standard::StandardWebhooks, Provider};
@@ -64,7 +98,9 @@ use std::time::Duration;
 
 use crate::engine::{sealed, Sender, Verifier};
 use crate::error::HeaderName;
-use crate::scheme::{Encoding, Id, KeyFormat, Part, Scheme, Signature, Syntax, Timestamp};
+use crate::scheme::{
+    Algorithm, Encoding, Id, KeyFormat, Part, Scheme, Signature, Syntax, Timestamp,
+};
 use crate::Error;
 
 /// The message id header, `webhook-id`. Signed.
@@ -85,13 +121,25 @@ pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
 /// longer header is malformed.
 pub const MAX_SIGNATURES: usize = crate::engine::MAX_SIGNATURES;
 
-/// The scheme under one set of header names.
+/// The HMAC (`v1`) scheme under one set of header names.
 fn names(id: &'static str, timestamp: &'static str, signature: &'static str) -> Scheme {
-    Scheme::hmac_sha256()
+    names_of(Algorithm::HmacSha256, "v1", id, timestamp, signature).key(KeyFormat::Whsec)
+}
+
+/// The scheme of `algorithm` and entry `version` under one set of header
+/// names.
+fn names_of(
+    algorithm: Algorithm,
+    version: &str,
+    id: &'static str,
+    timestamp: &'static str,
+    signature: &'static str,
+) -> Scheme {
+    Scheme::new(algorithm)
         .signature(Signature {
             header: HeaderName::from_static(signature),
             syntax: Syntax::Entries {
-                version: "v1".to_owned(),
+                version: version.to_owned(),
             },
         })
         .encoding(Encoding::Base64)
@@ -103,7 +151,6 @@ fn names(id: &'static str, timestamp: &'static str, signature: &'static str) -> 
             Part::Body,
         ])
         .timestamp(Timestamp::header_static(timestamp).tolerance(DEFAULT_TOLERANCE))
-        .key(KeyFormat::Whsec)
         .id(Id::signed_header_static(id))
         .signature_last()
 }
@@ -169,6 +216,61 @@ impl Sender for Spec {
 pub type StandardWebhooks = Verifier<Spec>;
 
 impl Verifier<Spec> {
+    /// A verifier of the asymmetric `v1a` scheme: Ed25519 signatures made
+    /// with the sender's private key (`whsk_…`) and verified with its
+    /// public key, `public_key`: `whpk_` and the base64 of the raw 32-byte
+    /// key, as the specification shows keys (hex, DER and PEM are read
+    /// too). Feature `ed25519`.
+    ///
+    /// The signed content is the same `{webhook-id}.{webhook-timestamp}.{body}`
+    /// as `v1`, and the entries are `v1a,<base64 of the 64-byte signature>`
+    /// in the same space-separated `webhook-signature`
+    /// ([specification, "Signature scheme" and "Asymmetric signatures"](https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#signature-scheme)).
+    /// Only `v1a` entries are checked: a `v1` (HMAC) entry beside them is
+    /// ignored, and a header with no `v1a` entry is malformed (400), so an
+    /// HMAC entry never stands in for the signature. The window, the
+    /// header sets (`webhook-*`, or Svix's `svix-*`) and the id rules are
+    /// those of `v1`.
+    ///
+    /// No reference library implements `v1a` yet; this follows the
+    /// specification's text. The specification does not say whether
+    /// `whpk_` carries the raw key or DER; hooksig reads the raw key, the
+    /// natural reading, and DER SPKI too. `.with_previous(public_key)` adds
+    /// a key accepted during a rotation; `.signing_key(whsk)` lets
+    /// `sign_headers` sign as a sender, for tests.
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use hooksig::{standard::StandardWebhooks, Outgoing, Provider};
+    ///
+    /// let standard = StandardWebhooks::ed25519("whpk_A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=")?
+    ///     .signing_key("whsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")?;
+    /// let at = UNIX_EPOCH + Duration::from_secs(1_767_225_600);
+    /// let body = br#"{"type":"contact.created"}"#;
+    /// let headers = standard.sign_headers(&Outgoing::new(body).id("msg_1").at(at))?;
+    /// assert!(headers["webhook-signature"].to_str().unwrap().starts_with("v1a,"));
+    /// assert_eq!(standard.verify_at(&headers, body, at)?.id(), Some("msg_1"));
+    /// # Ok::<(), hooksig::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when `public_key` is not an Ed25519 public
+    /// key.
+    #[cfg(feature = "ed25519")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ed25519")))]
+    pub fn ed25519(public_key: impl AsRef<[u8]>) -> Result<Self, Error> {
+        let v1a = |id, timestamp, signature| {
+            names_of(Algorithm::Ed25519, "v1a", id, timestamp, signature)
+        };
+        let scheme = v1a(ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER).fallback(v1a(
+            SVIX_ID_HEADER,
+            SVIX_TIMESTAMP_HEADER,
+            SVIX_SIGNATURE_HEADER,
+        ));
+        Verifier::build(scheme, Spec, public_key.as_ref())
+    }
+
     /// A verifier whose HMAC key is `key` itself, not decoded, for keys
     /// kept as bytes rather than as a `whsec_` string.
     ///
@@ -205,7 +307,8 @@ impl Verifier<Spec> {
     ///
     /// [`Error::InvalidConfig`] when `id` is empty, contains a `.`, or
     /// starts or ends with a space or tab: HTTP strips those from a header
-    /// value, so the receiver would check the signature over another id.
+    /// value, so the receiver would check the signature over another id;
+    /// or, for a `v1a` verifier, when it has no signing key.
     pub fn sign(&self, id: &str, unix_secs: u64, body: &[u8]) -> Result<String, Error> {
         if id.is_empty() || id.contains('.') {
             return Err(Error::InvalidConfig(
@@ -218,8 +321,12 @@ impl Verifier<Spec> {
             ));
         }
         let timestamp = unix_secs.to_string();
-        let tag = self.sign_mac(&[id.as_bytes(), b".", timestamp.as_bytes(), b".", body]);
-        Ok(format!("v1,{tag}"))
+        let tag = self.sign_parts(&[id.as_bytes(), b".", timestamp.as_bytes(), b".", body])?;
+        let version = match &self.scheme.signature.syntax {
+            Syntax::Entries { version } => version.as_str(),
+            _ => "v1",
+        };
+        Ok(format!("{version},{tag}"))
     }
 }
 
@@ -468,5 +575,76 @@ mod tests {
         let delivery = standard.verify_at(&headers, BODY, at(TS)).unwrap();
         assert_eq!(delivery.timestamp(), Some(at(TS)));
         assert_eq!(delivery.event(), None);
+    }
+
+    /// tests/data/providers/standardwebhooks_v1a.json: signed with
+    /// cryptography 50.0.2 Ed25519 from the specification's text (no
+    /// reference library implements `v1a`).
+    #[cfg(feature = "ed25519")]
+    #[test]
+    fn v1a_vectors_from_the_specification() {
+        let file: serde_json::Value = serde_json::from_str(include_str!(
+            "../../tests/data/providers/standardwebhooks_v1a.json"
+        ))
+        .unwrap();
+        for v in file["vectors"].as_array().unwrap() {
+            let name = v["name"].as_str().unwrap();
+            let headers: Vec<(String, String)> = v["headers"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+                .collect();
+            let standard = StandardWebhooks::ed25519(v["public_key"].as_str().unwrap()).unwrap();
+            let now = at(v["now_unix"].as_u64().unwrap());
+            let body = v["body"].as_str().unwrap().as_bytes();
+            let result = standard.verify_at(&headers, body, now);
+            assert_eq!(
+                result.is_ok(),
+                v["valid"].as_bool().unwrap(),
+                "{name}: {result:?}"
+            );
+        }
+        let keys = &file["keys"];
+        let signer = StandardWebhooks::ed25519(keys["whpk"].as_str().unwrap())
+            .unwrap()
+            .signing_key(keys["whsk"].as_str().unwrap())
+            .unwrap();
+        let tag = signer.sign(ID, TS, BODY).unwrap();
+        assert!(tag.starts_with("v1a,"));
+        let headers = [
+            ("webhook-id", ID),
+            ("webhook-timestamp", "1614265330"),
+            ("webhook-signature", tag.as_str()),
+        ];
+        assert!(signer.verify_at(&headers, BODY, at(TS)).is_ok());
+        // A v1 (HMAC) verifier ignores the v1a entry.
+        assert!(matches!(
+            StandardWebhooks::new(SECRET)
+                .unwrap()
+                .verify_at(&headers, BODY, at(TS)),
+            Err(Error::MalformedHeader { .. })
+        ));
+        let verify_only = StandardWebhooks::ed25519(keys["whpk"].as_str().unwrap()).unwrap();
+        assert!(matches!(
+            verify_only.sign(ID, TS, BODY),
+            Err(Error::InvalidConfig(_))
+        ));
+        assert_eq!(
+            format!("{verify_only:?}"),
+            "StandardWebhooks { keys: 1, tolerance: 300s, .. }"
+        );
+    }
+
+    /// standardwebhooks_presets.json "supabase-auth-hook-v1-whsec-secret"
+    /// (standardwebhooks 1.1.0, given the stripped secret).
+    #[test]
+    fn supabase_v1_whsec_secret_is_read_as_shown() {
+        let supabase =
+            StandardWebhooks::new("v1,whsec_ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM=").unwrap();
+        let stripped =
+            StandardWebhooks::new("whsec_ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM=").unwrap();
+        assert_eq!(supabase.sign(ID, TS, BODY), stripped.sign(ID, TS, BODY));
+        assert!(StandardWebhooks::new("v1,").is_err());
     }
 }
