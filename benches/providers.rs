@@ -27,12 +27,23 @@ enum Floor {
     Sha256(Vec<u8>),
     Sha1(Vec<u8>),
     Sha512(Vec<u8>),
+    /// An Ed25519 verify with a parsed key: the public key and signature.
+    Ed25519(ed25519_dalek::VerifyingKey, ed25519_dalek::Signature),
+    /// A P-256 verify with a parsed key: the key and the DER signature.
+    P256(p256::ecdsa::VerifyingKey, p256::ecdsa::Signature),
 }
 
 /// A JSON body of exactly `LEN` bytes with the members providers read.
 fn body() -> Vec<u8> {
-    let head = br#"{"id":"evt_1","event_id":"evt_1","type":"invoice.paid","webhookTimestamp":1700000000000,"event":"message.sent","timestamp":"2023-11-14T22:13:20Z","pad":""#;
-    let mut body = head.to_vec();
+    // Linear signs the send time in the body: now, so the window passes.
+    let now_ms = SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let head = format!(
+        r#"{{"id":"evt_1","event_id":"evt_1","type":"invoice.paid","webhookTimestamp":{now_ms},"event":"message.sent","timestamp":"2023-11-14T22:13:20Z","pad":""#
+    );
+    let mut body = head.into_bytes();
     while body.len() < LEN - 2 {
         body.push(b'x');
     }
@@ -40,7 +51,10 @@ fn body() -> Vec<u8> {
     body
 }
 
-fn floor_fn(floor: &Floor) -> Box<dyn Fn(&[u8]) -> bool + '_> {
+/// A floor run over the signed bytes.
+type FloorFn<'a> = Box<dyn Fn(&[u8]) -> bool + 'a>;
+
+fn floor_fn(floor: &Floor) -> FloorFn<'_> {
     match floor {
         Floor::Sha256(key) => {
             let state = Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
@@ -66,6 +80,14 @@ fn floor_fn(floor: &Floor) -> Box<dyn Fn(&[u8]) -> bool + '_> {
                 !mac.finalize().into_bytes().is_empty()
             })
         }
+        Floor::Ed25519(key, signature) => Box::new(move |content: &[u8]| {
+            use ed25519_dalek::Verifier as _;
+            key.verify(content, signature).is_ok()
+        }),
+        Floor::P256(key, signature) => Box::new(move |content: &[u8]| {
+            use p256::ecdsa::signature::Verifier as _;
+            key.verify(content, signature).is_ok()
+        }),
     }
 }
 
@@ -83,6 +105,8 @@ struct Case {
         webhook_verify::Secret,
         webhook_verify::VerifyOptions,
     )>,
+    /// A body of its own (Twilio's form), else the shared JSON body.
+    body: Option<Vec<u8>>,
 }
 
 fn pairs(map: &http::HeaderMap) -> Vec<(String, String)> {
@@ -127,6 +151,7 @@ fn mac_case(
                 webhook_verify::VerifyOptions::default().with_request_url(URL),
             )
         }),
+        body: None,
     }
 }
 
@@ -422,12 +447,203 @@ fn cases() -> Vec<Case> {
         None,
         k,
     ));
+    cases.push(mac_case(
+        "zoom",
+        zoom::Zoom::new(k).unwrap(),
+        kb,
+        |h, body| {
+            [
+                b"v0:",
+                header(h, "x-zm-request-timestamp").as_bytes(),
+                b":",
+                body,
+            ]
+            .concat()
+        },
+        Floor::Sha256,
+        Some(Wv::Zoom),
+        k,
+    ));
+    cases.push(mac_case(
+        "twitch",
+        twitch::Twitch::new(k).unwrap(),
+        kb,
+        |h, body| {
+            [
+                header(h, "twitch-eventsub-message-id").as_bytes(),
+                header(h, "twitch-eventsub-message-timestamp").as_bytes(),
+                body,
+            ]
+            .concat()
+        },
+        Floor::Sha256,
+        None,
+        k,
+    ));
+    cases.push(mac_case(
+        "hubspot",
+        hubspot::HubSpot::new(k).unwrap(),
+        kb,
+        |h, body| {
+            [
+                b"POST",
+                URL.as_bytes(),
+                body,
+                header(h, "x-hubspot-request-timestamp").as_bytes(),
+            ]
+            .concat()
+        },
+        Floor::Sha256,
+        None,
+        k,
+    ));
+    // Token compares: the floor is a SHA-256 of the token, as the compare
+    // hashes it (the body is not signed).
+    cases.push(mac_case(
+        "gitlab",
+        gitlab::GitLab::new(k).unwrap(),
+        kb,
+        |_, _| kb.to_vec(),
+        Floor::Sha256,
+        None,
+        k,
+    ));
+    cases.push(mac_case(
+        "telegram",
+        telegram::Telegram::new(k).unwrap(),
+        kb,
+        |_, _| kb.to_vec(),
+        Floor::Sha256,
+        None,
+        k,
+    ));
+    cases.push(twilio_case());
+    cases.push(discord_case());
+    cases.push(sendgrid_case());
     cases
 }
 
-fn providers(c: &mut Criterion) {
+/// Twilio: a form post, HMAC-SHA1 over the URL and the sorted params.
+fn twilio_case() -> Case {
+    let token = "twilio-auth-token";
+    let twilio = hooksig::twilio::Twilio::new(token).unwrap();
+    let mut form = String::from("AccountSid=AC123&Body=");
+    while form.len() < LEN - 12 {
+        form.push('x');
+    }
+    form.push_str("&From=%2B1");
+    let form = form.into_bytes();
+    let signed = twilio
+        .sign_headers(&Outgoing::new(&form).url(URL).method("POST"))
+        .expect("twilio signs");
+    let mut content = URL.as_bytes().to_vec();
+    let mut params: Vec<(&str, &str)> = std::str::from_utf8(&form)
+        .unwrap()
+        .split('&')
+        .map(|pair| pair.split_once('=').unwrap())
+        .collect();
+    params.sort();
+    for (name, value) in params {
+        content.extend_from_slice(name.as_bytes());
+        content.extend_from_slice(value.replace("%2B", "+").as_bytes());
+    }
+    let mut headers = pairs(&signed);
+    headers.push((
+        "content-type".into(),
+        "application/x-www-form-urlencoded".into(),
+    ));
+    let params = std::str::from_utf8(&form).unwrap().split('&').map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap();
+        (k.to_owned(), v.replace("%2B", "+"))
+    });
+    Case {
+        name: "twilio",
+        provider: Box::new(twilio),
+        headers,
+        content,
+        floor: Floor::Sha1(token.as_bytes().to_vec()),
+        peer: Some((
+            webhook_verify::Provider::Twilio,
+            webhook_verify::Secret::new(token),
+            webhook_verify::VerifyOptions::default()
+                .with_request_url(URL)
+                .with_form_params(params),
+        )),
+        body: Some(form),
+    }
+}
+
+/// Discord: Ed25519 over `timestamp ‖ body`, signed with a private key.
+fn discord_case() -> Case {
+    use ed25519_dalek::{Signer as _, SigningKey};
+    let key = SigningKey::from_bytes(&[42; 32]);
+    let public = hex::encode(key.verifying_key().as_bytes());
+    let discord = hooksig::discord::Discord::new(&public).unwrap();
     let body = body();
+    let t = SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
+    let message = [t.as_bytes(), &body].concat();
+    let signature = key.sign(&message);
+    let headers = vec![
+        (
+            "x-signature-ed25519".to_owned(),
+            hex::encode(signature.to_bytes()),
+        ),
+        ("x-signature-timestamp".to_owned(), t),
+    ];
+    Case {
+        name: "discord",
+        provider: Box::new(discord),
+        headers,
+        content: message,
+        floor: Floor::Ed25519(key.verifying_key(), signature),
+        peer: Some((
+            webhook_verify::Provider::Discord,
+            webhook_verify::Secret::new(public),
+            webhook_verify::VerifyOptions::default(),
+        )),
+        body: None,
+    }
+}
+
+/// SendGrid: ECDSA P-256 / SHA-256 over `timestamp ‖ body`, base64 DER.
+fn sendgrid_case() -> Case {
+    use base64::Engine as _;
+    use p256::ecdsa::{signature::Signer as _, DerSignature, SigningKey};
+    let key = SigningKey::from_slice(&[7; 32]).unwrap();
+    let point = key.verifying_key().to_sec1_point(false);
+    let public = base64::engine::general_purpose::STANDARD.encode(point.as_bytes());
+    let sendgrid = hooksig::sendgrid::SendGrid::new(&public).unwrap();
+    let body = body();
+    let t = "1700000000".to_owned();
+    let message = [t.as_bytes(), &body].concat();
+    let der: DerSignature = key.sign(&message);
+    let headers = vec![
+        (
+            "x-twilio-email-event-webhook-signature".to_owned(),
+            base64::engine::general_purpose::STANDARD.encode(der.as_bytes()),
+        ),
+        ("x-twilio-email-event-webhook-timestamp".to_owned(), t),
+    ];
+    let signature = p256::ecdsa::Signature::from_der(der.as_bytes()).unwrap();
+    Case {
+        name: "sendgrid",
+        provider: Box::new(sendgrid),
+        headers,
+        content: message,
+        floor: Floor::P256(*key.verifying_key(), signature),
+        peer: None,
+        body: None,
+    }
+}
+
+fn providers(c: &mut Criterion) {
+    let shared = body();
     for case in cases() {
+        let body = case.body.clone().unwrap_or_else(|| shared.clone());
         let now = SystemTime::now();
         let headers = &case.headers;
         let verify = || {
