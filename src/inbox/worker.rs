@@ -299,6 +299,9 @@ where
                     let _ = self.inbox.purge(before).await;
                 }
             }
+            // Reap every finished attempt, so that one lease call fills
+            // all the free slots (a lease is a write: batch them).
+            while tasks.try_join_next().is_some() {}
             let free = self.concurrency.saturating_sub(tasks.len());
             let mut idle = true;
             if free > 0 {
