@@ -94,7 +94,7 @@ async fn work() -> Result<(), BoxError> {
             if !handler_time.is_zero() {
                 tokio::time::sleep(handler_time).await;
             }
-            if fail_every > 0 && attempt % fail_every == 0 {
+            if fail_every > 0 && attempt.is_multiple_of(fail_every) {
                 println!(
                     "failed {} {} (attempt {})",
                     envelope.provider(),

@@ -167,7 +167,7 @@ async fn an_inbox_that_is_down_is_answered_503_never_2xx() {
 
 /// Whether an attempt fails: 10 % of them, at random.
 fn fails_at_random() -> bool {
-    RandomState::new().hash_one(0u8) % 10 == 0
+    RandomState::new().hash_one(0u8).is_multiple_of(10)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -250,7 +250,7 @@ async fn ten_thousand_deliveries_with_failures_each_succeed_exactly_once() {
     stop.send(()).unwrap();
     running.await.unwrap().unwrap();
 
-    let succeeded = succeeded.lock().unwrap();
+    let succeeded = std::mem::take(&mut *succeeded.lock().unwrap());
     assert_eq!(succeeded.len(), DELIVERIES);
     for n in 0..DELIVERIES {
         assert_eq!(succeeded.get(&format!("d-{n}")), Some(&1), "d-{n}");

@@ -358,8 +358,9 @@ impl Receiver {
     {
         Arc::make_mut(&mut self.config).kept_headers = names
             .into_iter()
-            .map(|name| Box::from(name.as_ref().to_ascii_lowercase()))
-            .filter(|name: &Box<str>| !crate::inbox::is_secret_header(name))
+            .map(|name| name.as_ref().to_ascii_lowercase())
+            .filter(|name| !crate::inbox::is_secret_header(name))
+            .map(Box::from)
             .collect();
         self
     }
