@@ -42,7 +42,8 @@ const MAX_ERROR_LEN: usize = 1024;
 /// use hooksig::inbox::Backoff;
 ///
 /// let quick = Backoff::new().attempts(3).first(Duration::from_secs(1)).factor(2);
-/// assert_eq!(quick.delay_before(2), Duration::from_secs(2));
+/// assert_eq!(quick.delay_before(2), Duration::from_secs(1));
+/// assert_eq!(quick.delay_before(3), Duration::from_secs(2));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use]
