@@ -124,6 +124,91 @@ async fn post_to(
     Ok((status, String::from_utf8_lossy(&body).into_owned()))
 }
 
+/// The inbox: a delivery answered 202 once it is on disk, its first
+/// attempt failing, and the retry succeeding. True when it went so.
+async fn inbox_demo() -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
+    use hooksig::inbox::{Backoff, Envelope, Inbox, SqliteInbox, State, Worker};
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+
+    let path = std::env::temp_dir().join(format!("hooksig-demo-{}.db", std::process::id()));
+    let inbox = Arc::new(SqliteInbox::open(&path)?);
+    let github = GitHub::new("demo-secret")?;
+    let app = Router::new()
+        .route("/github", post(handle))
+        .route_layer(VerifyLayer::new(github.clone()).inbox(Arc::clone(&inbox)));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let server = tokio::spawn(axum::serve(listener, app).into_future());
+
+    println!(
+        "
+inbox (SQLite, {}):",
+        path.display()
+    );
+    let body = br#"{"ref":"refs/heads/main"}"#.to_vec();
+    let headers = github.sign_headers(&Outgoing::new(&body).id("demo-1").event("push"))?;
+    let (status, answer) = post_to(addr, "/github", headers, body).await?;
+    println!("  POST /github                -> {status} {answer}");
+    server.abort();
+
+    let attempts = Arc::new(AtomicU32::new(0));
+    let handler = {
+        let attempts = Arc::clone(&attempts);
+        move |envelope: Envelope| {
+            let attempt = attempts.fetch_add(1, Ordering::SeqCst) + 1;
+            async move {
+                let id = envelope.id().unwrap_or("-").to_owned();
+                if attempt == 1 {
+                    println!("  worker: attempt 1 of {id} fails (downstream timeout), retried after backoff");
+                    return Err("downstream timeout");
+                }
+                println!("  worker: attempt {attempt} of {id} succeeds");
+                Ok(())
+            }
+        }
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = Worker::new(Arc::clone(&inbox), handler)
+        .poll_interval(Duration::from_millis(10))
+        .backoff(Backoff::new().first(Duration::from_millis(100)));
+    let running = tokio::spawn(worker.run(async {
+        let _ = stopped.await;
+    }));
+    let mut settled = None;
+    for _ in 0..500 {
+        let envelope = inbox.get("github:demo-1").await?;
+        if let Some(envelope) = envelope.filter(|e| e.state() == State::Succeeded) {
+            settled = Some(envelope);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let _ = stop.send(());
+    running.await??;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path.clone().into_os_string();
+        file.push(suffix);
+        let _ = std::fs::remove_file(file);
+    }
+    Ok(match settled {
+        Some(envelope) => {
+            println!(
+                "  delivery log: {} {} after {} attempts (last error: {})",
+                envelope.key(),
+                envelope.state(),
+                envelope.attempts(),
+                envelope.last_error().unwrap_or("-")
+            );
+            status == 202 && envelope.attempts() == 2
+        }
+        None => {
+            println!("  the delivery was not processed   <-- UNEXPECTED");
+            false
+        }
+    })
+}
+
 struct Case {
     name: &'static str,
     path: &'static str,
@@ -436,6 +521,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     }
     let _ = stop.send(());
     server.await??;
+    if !inbox_demo().await? {
+        failures += 1;
+    }
     if failures > 0 {
         println!("\n{failures} unexpected answer(s)");
         std::process::exit(1);

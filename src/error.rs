@@ -133,6 +133,12 @@ pub enum Error {
     /// that processing ends.
     #[error("a delivery with this id is still being processed")]
     InFlight,
+
+    /// The durable inbox could not be reached or could not write the
+    /// delivery, so nothing was promised to the sender (answered 503, never
+    /// a 2xx); the sender should retry.
+    #[error("inbox is unavailable")]
+    InboxUnavailable,
 }
 
 impl Error {
@@ -149,7 +155,7 @@ impl Error {
     /// | unknown tenant | 404 Not Found |
     /// | disabled tenant | 403 Forbidden |
     /// | delivery with the same id in flight | 409 Conflict |
-    /// | tenant lookup or duplicate store unavailable | 503 Service Unavailable |
+    /// | tenant lookup, duplicate store or inbox unavailable | 503 Service Unavailable |
     ///
     /// ```
     /// assert_eq!(hooksig::Error::SignatureMismatch.status(), 401);
@@ -172,7 +178,9 @@ impl Error {
             Error::UnknownTenant => StatusCode::NOT_FOUND,
             Error::DisabledTenant => StatusCode::FORBIDDEN,
             Error::InFlight => StatusCode::CONFLICT,
-            Error::ResolverUnavailable | Error::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Error::ResolverUnavailable | Error::StoreUnavailable | Error::InboxUnavailable => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
         }
     }
 
@@ -202,6 +210,7 @@ impl Error {
             Error::ResolverUnavailable => "resolver_unavailable",
             Error::StoreUnavailable => "store_unavailable",
             Error::InFlight => "in_flight",
+            Error::InboxUnavailable => "inbox_unavailable",
         }
     }
 }
@@ -332,6 +341,7 @@ mod tests {
             (Error::ResolverUnavailable, 503, "resolver_unavailable"),
             (Error::StoreUnavailable, 503, "store_unavailable"),
             (Error::InFlight, 409, "in_flight"),
+            (Error::InboxUnavailable, 503, "inbox_unavailable"),
         ];
         for (err, status, kind) in all {
             assert_eq!(err.status(), status, "{err}");

@@ -18,6 +18,9 @@ mod encoding;
 pub mod engine;
 pub mod error;
 pub mod headers;
+#[cfg(feature = "inbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "inbox")))]
+pub mod inbox;
 mod incoming;
 mod json;
 mod key;

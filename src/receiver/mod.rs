@@ -236,6 +236,10 @@ struct Config {
     store: Option<Arc<dyn DeliveryStore>>,
     clock: Arc<dyn Clock>,
     public_url: Option<Arc<str>>,
+    #[cfg(feature = "inbox")]
+    inbox: Option<Arc<dyn crate::inbox::Inbox>>,
+    #[cfg(feature = "inbox")]
+    kept_headers: Arc<[Box<str>]>,
 }
 
 impl Receiver {
@@ -261,6 +265,13 @@ impl Receiver {
                 store: None,
                 clock: Arc::new(SystemClock),
                 public_url: None,
+                #[cfg(feature = "inbox")]
+                inbox: None,
+                #[cfg(feature = "inbox")]
+                kept_headers: crate::inbox::DEFAULT_KEPT_HEADERS
+                    .iter()
+                    .map(|name| Box::from(*name))
+                    .collect(),
             }),
             adapter: Adapter::Receiver,
         }
@@ -311,6 +322,46 @@ impl Receiver {
     pub fn public_url(mut self, base: impl Into<Arc<str>>) -> Self {
         let base: Arc<str> = base.into();
         Arc::make_mut(&mut self.config).public_url = Some(Arc::from(base.trim_end_matches('/')));
+        self
+    }
+
+    /// Accepts verified deliveries into `inbox` and answers 202
+    /// `{"status":"queued","id":"<key>"}` once it is durable, without
+    /// calling the handler; a [`Worker`](crate::inbox::Worker) processes
+    /// them later. A delivery whose key is already in the inbox gets 200
+    /// `{"status":"duplicate"}`, and an inbox that cannot be reached 503
+    /// `inbox_unavailable` (never a 2xx: the sender retries). Handshakes
+    /// and pings are still answered as without an inbox. The inbox
+    /// suppresses duplicates itself: a [`dedup`](Receiver::dedup) store is
+    /// not consulted. See [`crate::inbox`]. Defaults to none (the handler
+    /// runs inside the request).
+    ///
+    /// The key is the [`store_key`] of the delivery id; a delivery without
+    /// an id is keyed by the SHA-256 of its signed timestamp and body.
+    #[cfg(feature = "inbox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "inbox")))]
+    pub fn inbox(mut self, inbox: impl crate::inbox::Inbox + 'static) -> Self {
+        Arc::make_mut(&mut self.config).inbox = Some(Arc::new(inbox));
+        self
+    }
+
+    /// The request headers an inbox [`Envelope`](crate::inbox::Envelope)
+    /// keeps, by name (case-insensitive). A name containing `signature` or
+    /// `token`, and `authorization`, is never kept whatever this list says.
+    /// Defaults to [`DEFAULT_KEPT_HEADERS`](crate::inbox::DEFAULT_KEPT_HEADERS).
+    #[cfg(feature = "inbox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "inbox")))]
+    pub fn inbox_headers<I, N>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = N>,
+        N: AsRef<str>,
+    {
+        Arc::make_mut(&mut self.config).kept_headers = names
+            .into_iter()
+            .map(|name| name.as_ref().to_ascii_lowercase())
+            .filter(|name| !crate::inbox::is_secret_header(name))
+            .map(Box::from)
+            .collect();
         self
     }
 
@@ -472,6 +523,30 @@ impl Receiver {
             Err(error) => reject!(error),
         };
 
+        #[cfg(feature = "inbox")]
+        if let Some(inbox) = &self.config.inbox {
+            let envelope = self.envelope(head.headers(), &delivery, body);
+            let answer = match inbox.accept(&envelope).await {
+                Ok(crate::inbox::Accept::Queued) => {
+                    let body = serde_json::json!({ "status": "queued", "id": envelope.key() });
+                    let answer = Answer {
+                        status: StatusCode::ACCEPTED,
+                        content_type: "application/json",
+                        body: Bytes::from(body.to_string()),
+                        error: None,
+                    };
+                    report.answer(&*self.config.clock, answer, Outcome::Queued)
+                }
+                Ok(_) => report.answer(
+                    &*self.config.clock,
+                    Answer::json(StatusCode::OK, b"{\"status\":\"duplicate\"}"),
+                    Outcome::Duplicate,
+                ),
+                Err(error) => report.reject(&*self.config.clock, error),
+            };
+            return Step::Answer(answer);
+        }
+
         let guard = match (&self.config.store, &delivery.id) {
             (Some(store), Some(id)) => {
                 let key = store_key(delivery.provider, delivery.tenant.as_deref(), id);
@@ -501,6 +576,51 @@ impl Receiver {
     }
 }
 
+#[cfg(feature = "inbox")]
+impl Receiver {
+    /// The envelope of a verified delivery: its key, metadata, the kept
+    /// headers and the body, received now.
+    fn envelope<H: Headers + ?Sized>(
+        &self,
+        headers: &H,
+        delivery: &VerifiedDelivery,
+        body: Bytes,
+    ) -> crate::inbox::Envelope {
+        let key = match delivery.id() {
+            Some(id) => store_key(delivery.provider, delivery.tenant(), id),
+            None => {
+                use sha2::Digest as _;
+                let mut hash = sha2::Sha256::new();
+                let signed = delivery
+                    .timestamp
+                    .and_then(|at| at.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |since| since.as_millis());
+                hash.update(signed.to_be_bytes());
+                hash.update(&body);
+                let id = format!("#body:{}", hex::encode(hash.finalize()));
+                store_key(delivery.provider, delivery.tenant(), &id)
+            }
+        };
+        let kept = self
+            .config
+            .kept_headers
+            .iter()
+            .filter_map(|name| match headers.lookup(name) {
+                Lookup::One(value) => std::str::from_utf8(value)
+                    .ok()
+                    .map(|value| (name.to_string(), value.to_owned())),
+                Lookup::Missing | Lookup::Repeated => None,
+            })
+            .collect();
+        crate::inbox::Envelope::new(key, delivery.provider, body, self.config.clock.now())
+            .with_tenant(delivery.tenant().map(str::to_owned))
+            .with_id(delivery.id().map(str::to_owned))
+            .with_event(delivery.event().map(str::to_owned))
+            .with_timestamp(delivery.timestamp)
+            .with_headers(kept)
+    }
+}
+
 impl fmt::Debug for Receiver {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let provider = match &self.config.source {
@@ -512,9 +632,19 @@ impl fmt::Debug for Receiver {
             .field("body_limit", &self.config.body_limit)
             .field("answer_pings", &self.config.answer_pings)
             .field("dedup", &self.config.store.is_some())
+            .field("inbox", &self.inbox_is_set())
             .field("clock", &self.config.clock)
             .field("public_url", &self.config.public_url)
             .finish()
+    }
+}
+
+impl Receiver {
+    fn inbox_is_set(&self) -> bool {
+        #[cfg(feature = "inbox")]
+        return self.config.inbox.is_some();
+        #[cfg(not(feature = "inbox"))]
+        false
     }
 }
 
@@ -791,6 +921,8 @@ enum Outcome {
     Pong,
     Handshake,
     Duplicate,
+    #[cfg(feature = "inbox")]
+    Queued,
     Rejected(&'static str),
 }
 
@@ -860,14 +992,18 @@ impl Report {
             Outcome::Pong => "pong",
             Outcome::Handshake => "handshake",
             Outcome::Duplicate => "duplicate",
+            #[cfg(feature = "inbox")]
+            Outcome::Queued => "queued",
             Outcome::Rejected(kind) => kind,
         };
         let elapsed = clock.monotonic().saturating_sub(self.started);
         let latency_us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
-        let info = matches!(
-            outcome,
-            Outcome::Processed | Outcome::Pong | Outcome::Duplicate
-        );
+        let info = match outcome {
+            Outcome::Processed | Outcome::Pong | Outcome::Duplicate => true,
+            #[cfg(feature = "inbox")]
+            Outcome::Queued => true,
+            Outcome::HandlerFailed | Outcome::Handshake | Outcome::Rejected(_) => false,
+        };
         macro_rules! event {
             ($target:literal, $level:expr) => {
                 tracing::event!(

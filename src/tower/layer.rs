@@ -84,6 +84,16 @@ impl VerifyLayer {
         self.map(|receiver| receiver.dedup(store))
     }
 
+    /// Accepts verified deliveries into `inbox` and answers 202
+    /// `{"status":"queued","id":"<key>"}` without calling the handler;
+    /// duplicates get 200 `{"status":"duplicate"}`, an unreachable inbox
+    /// 503 ([`Receiver::inbox`]). Defaults to none.
+    #[cfg(feature = "inbox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "inbox")))]
+    pub fn inbox(self, inbox: impl crate::inbox::Inbox + 'static) -> Self {
+        self.map(|receiver| receiver.inbox(inbox))
+    }
+
     /// Where the middleware reads the time ([`Receiver::clock`]). Defaults
     /// to [`SystemClock`](crate::SystemClock).
     pub fn clock(self, clock: impl Clock + 'static) -> Self {

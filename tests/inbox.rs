@@ -1,0 +1,452 @@
+//! The inbox with real parts: a real SQLite file, the tower middleware in
+//! front of it, and the worker over it.
+
+mod tower_support;
+
+use std::collections::hash_map::RandomState;
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use hooksig::github::GitHub;
+use hooksig::inbox::{
+    Accept, Backoff, BoxFuture, Envelope, Filter, Inbox, Lease, Settle, SqliteInbox, State, Worker,
+};
+use hooksig::tower::VerifyLayer;
+use hooksig::Error;
+use tower::Layer;
+use tower_support::{send, signed, Recorder, GITHUB_SECRET};
+
+/// A fresh database path under the temp dir, removed (with its WAL files)
+/// when dropped.
+struct TempDb(PathBuf);
+
+impl TempDb {
+    fn new(test: &str) -> Self {
+        let nanos = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        TempDb(std::env::temp_dir().join(format!(
+            "hooksig-inbox-{}-{nanos}-{test}.db",
+            std::process::id()
+        )))
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut path = self.0.clone().into_os_string();
+            path.push(suffix);
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+fn github() -> GitHub {
+    GitHub::new(GITHUB_SECRET).unwrap()
+}
+
+const PUSH: &[u8] = br#"{"ref":"refs/heads/main"}"#;
+
+#[tokio::test]
+async fn the_receiver_queues_answers_202_and_suppresses_duplicates() {
+    let db = TempDb::new("receiver");
+    let inbox = Arc::new(SqliteInbox::open(&db.0).unwrap());
+    let recorder = Recorder::default();
+    let service = VerifyLayer::new(github())
+        .answer_pings(true)
+        .inbox(Arc::clone(&inbox))
+        .layer(recorder.handler());
+
+    let (status, body, _) = send(&service, signed(&github(), "/", PUSH, "d-1", "push")).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (202, r#"{"id":"github:d-1","status":"queued"}"#)
+    );
+    let (status, body, _) = send(&service, signed(&github(), "/", PUSH, "d-1", "push")).await;
+    assert_eq!((status, body.as_str()), (200, r#"{"status":"duplicate"}"#));
+    // Pings are still answered by the receiver, bad signatures refused.
+    let (status, body, _) = send(&service, signed(&github(), "/", b"{}", "p-1", "ping")).await;
+    assert_eq!((status, body.as_str()), (200, r#"{"status":"pong"}"#));
+    let forged = signed(&GitHub::new("other").unwrap(), "/", PUSH, "d-2", "push");
+    assert_eq!(send(&service, forged).await.0, 401);
+    assert_eq!(
+        recorder.calls(),
+        0,
+        "the handler is never called in inbox mode"
+    );
+
+    let envelope = inbox.get("github:d-1").await.unwrap().unwrap();
+    assert_eq!(envelope.provider(), "github");
+    assert_eq!(envelope.id(), Some("d-1"));
+    assert_eq!(envelope.event(), Some("push"));
+    assert_eq!(envelope.body().as_ref(), PUSH);
+    assert_eq!(envelope.state(), State::Queued);
+    assert_eq!(envelope.attempts(), 0);
+    assert_eq!(envelope.header("x-github-event"), Some("push"));
+    assert!(
+        envelope
+            .headers()
+            .iter()
+            .all(|(name, _)| !name.contains("signature")),
+        "{:?}",
+        envelope.headers()
+    );
+    assert!(inbox.get("github:d-2").await.unwrap().is_none());
+    let listed = inbox
+        .list(&Filter::new().state(State::Queued).provider("github"))
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+}
+
+/// An inbox whose storage is down.
+#[derive(Debug)]
+struct Down;
+
+impl Inbox for Down {
+    fn accept<'a>(&'a self, _: &'a Envelope) -> BoxFuture<'a, Result<Accept, Error>> {
+        Box::pin(async { Err(Error::InboxUnavailable) })
+    }
+    fn lease<'a>(
+        &'a self,
+        _: usize,
+        _: Duration,
+        _: SystemTime,
+    ) -> BoxFuture<'a, Result<Vec<Lease>, Error>> {
+        Box::pin(async { Err(Error::InboxUnavailable) })
+    }
+    fn renew<'a>(
+        &'a self,
+        _: &'a Lease,
+        _: Duration,
+        _: SystemTime,
+    ) -> BoxFuture<'a, Result<bool, Error>> {
+        Box::pin(async { Err(Error::InboxUnavailable) })
+    }
+    fn settle<'a>(
+        &'a self,
+        _: &'a Lease,
+        _: Settle,
+        _: SystemTime,
+    ) -> BoxFuture<'a, Result<bool, Error>> {
+        Box::pin(async { Err(Error::InboxUnavailable) })
+    }
+    fn get<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<Option<Envelope>, Error>> {
+        Box::pin(async { Err(Error::InboxUnavailable) })
+    }
+    fn list<'a>(&'a self, _: &'a Filter) -> BoxFuture<'a, Result<Vec<Envelope>, Error>> {
+        Box::pin(async { Err(Error::InboxUnavailable) })
+    }
+    fn replay<'a>(&'a self, _: &'a str, _: SystemTime) -> BoxFuture<'a, Result<bool, Error>> {
+        Box::pin(async { Err(Error::InboxUnavailable) })
+    }
+    fn purge<'a>(&'a self, _: SystemTime) -> BoxFuture<'a, Result<u64, Error>> {
+        Box::pin(async { Err(Error::InboxUnavailable) })
+    }
+}
+
+#[tokio::test]
+async fn an_inbox_that_is_down_is_answered_503_never_2xx() {
+    let recorder = Recorder::default();
+    let service = VerifyLayer::new(github())
+        .inbox(Down)
+        .layer(recorder.handler());
+    let (status, body, error) = send(&service, signed(&github(), "/", PUSH, "d-1", "push")).await;
+    assert_eq!(status, 503);
+    assert!(body.contains("inbox_unavailable"), "{body}");
+    assert_eq!(error, Some(Error::InboxUnavailable));
+    assert_eq!(recorder.calls(), 0);
+}
+
+/// Whether an attempt fails: 10 % of them, at random.
+fn fails_at_random() -> bool {
+    RandomState::new().hash_one(0u8).is_multiple_of(10)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_deliveries_with_failures_each_succeed_exactly_once() {
+    const DELIVERIES: usize = 10_000;
+    let db = TempDb::new("load");
+    let inbox = Arc::new(SqliteInbox::open(&db.0).unwrap());
+    let started = Instant::now();
+    let service = VerifyLayer::new(github())
+        .inbox(Arc::clone(&inbox))
+        .layer(Recorder::default().handler());
+
+    // Accept them all through the middleware, 200 at a time in flight.
+    let mut sends = tokio::task::JoinSet::new();
+    let next = Arc::new(AtomicUsize::new(0));
+    for _ in 0..200 {
+        let service = service.clone();
+        let next = Arc::clone(&next);
+        sends.spawn(async move {
+            loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if n >= DELIVERIES {
+                    break;
+                }
+                let body = format!(r#"{{"n":{n}}}"#);
+                let request = signed(&github(), "/", body.as_bytes(), &format!("d-{n}"), "push");
+                assert_eq!(send(&service, request).await.0, 202);
+            }
+        });
+    }
+    while let Some(joined) = sends.join_next().await {
+        joined.unwrap();
+    }
+    let accepted = started.elapsed();
+
+    let succeeded: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+    let failures = Arc::new(AtomicUsize::new(0));
+    let handler = {
+        let succeeded = Arc::clone(&succeeded);
+        let failures = Arc::clone(&failures);
+        move |envelope: Envelope| {
+            let succeeded = Arc::clone(&succeeded);
+            let failures = Arc::clone(&failures);
+            async move {
+                if fails_at_random() {
+                    failures.fetch_add(1, Ordering::Relaxed);
+                    return Err("flaky downstream");
+                }
+                *succeeded
+                    .lock()
+                    .unwrap()
+                    .entry(envelope.id().unwrap().to_owned())
+                    .or_default() += 1;
+                Ok(())
+            }
+        }
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = Worker::new(Arc::clone(&inbox), handler)
+        .concurrency(64)
+        .poll_interval(Duration::from_millis(5))
+        // 30 attempts: a delivery dies with probability 10^-30.
+        .backoff(
+            Backoff::new()
+                .attempts(30)
+                .first(Duration::from_millis(1))
+                .factor(1),
+        );
+    let running = tokio::spawn(worker.run(async {
+        let _ = stopped.await;
+    }));
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while succeeded.lock().unwrap().len() < DELIVERIES {
+        assert!(
+            Instant::now() < deadline,
+            "not all deliveries succeeded in time"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    stop.send(()).unwrap();
+    running.await.unwrap().unwrap();
+
+    let succeeded = std::mem::take(&mut *succeeded.lock().unwrap());
+    assert_eq!(succeeded.len(), DELIVERIES);
+    for n in 0..DELIVERIES {
+        assert_eq!(succeeded.get(&format!("d-{n}")), Some(&1), "d-{n}");
+    }
+    assert!(
+        failures.load(Ordering::Relaxed) > DELIVERIES / 20,
+        "failures were injected"
+    );
+    for state in [State::Queued, State::Leased, State::Dead] {
+        let left = inbox
+            .list(&Filter::new().state(state).limit(1))
+            .await
+            .unwrap();
+        assert!(left.is_empty(), "{state} left: {left:?}");
+    }
+    let done = inbox
+        .list(&Filter::new().state(State::Succeeded).limit(DELIVERIES + 1))
+        .await
+        .unwrap();
+    assert_eq!(done.len(), DELIVERIES);
+    eprintln!(
+        "10,000 deliveries: accepted in {accepted:?}, all processed in {:?}, {} failed attempts",
+        started.elapsed(),
+        failures.load(Ordering::Relaxed)
+    );
+}
+
+#[tokio::test]
+async fn a_dead_letter_is_processed_after_replay() {
+    let db = TempDb::new("dead");
+    let inbox = Arc::new(SqliteInbox::open(&db.0).unwrap());
+    let envelope = Envelope::new(
+        "github:d-dead",
+        "github",
+        Bytes::from_static(PUSH),
+        SystemTime::now(),
+    );
+    assert_eq!(inbox.accept(&envelope).await.unwrap(), Accept::Queued);
+    assert_eq!(inbox.accept(&envelope).await.unwrap(), Accept::Duplicate);
+
+    let healthy = Arc::new(AtomicBool::new(false));
+    let processed = Arc::new(AtomicUsize::new(0));
+    let handler = {
+        let healthy = Arc::clone(&healthy);
+        let processed = Arc::clone(&processed);
+        move |_: Envelope| {
+            let healthy = healthy.load(Ordering::SeqCst);
+            let processed = Arc::clone(&processed);
+            async move {
+                if healthy {
+                    processed.fetch_add(1, Ordering::SeqCst);
+                    Ok(())
+                } else {
+                    Err("downstream is down")
+                }
+            }
+        }
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = Worker::new(Arc::clone(&inbox), handler)
+        .poll_interval(Duration::from_millis(5))
+        .backoff(
+            Backoff::new()
+                .attempts(3)
+                .first(Duration::from_millis(5))
+                .factor(2),
+        );
+    let running = tokio::spawn(worker.run(async {
+        let _ = stopped.await;
+    }));
+
+    let dead = wait_for_state(&*inbox, "github:d-dead", State::Dead).await;
+    assert_eq!(dead.attempts(), 3);
+    assert_eq!(dead.last_error(), Some("downstream is down"));
+    assert_eq!(processed.load(Ordering::SeqCst), 0);
+    let dead_letters = inbox.list(&Filter::new().state(State::Dead)).await.unwrap();
+    assert_eq!(dead_letters.len(), 1);
+
+    healthy.store(true, Ordering::SeqCst);
+    assert!(inbox
+        .replay("github:d-dead", SystemTime::now())
+        .await
+        .unwrap());
+    wait_for_state(&*inbox, "github:d-dead", State::Succeeded).await;
+    assert_eq!(processed.load(Ordering::SeqCst), 1);
+    // A queued or unknown delivery is not replayed.
+    assert!(!inbox
+        .replay("github:nope", SystemTime::now())
+        .await
+        .unwrap());
+
+    stop.send(()).unwrap();
+    running.await.unwrap().unwrap();
+    // Retention: settled deliveries go, and their key is new again.
+    assert_eq!(
+        inbox
+            .purge(SystemTime::now() + Duration::from_secs(1))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(inbox.accept(&envelope).await.unwrap(), Accept::Queued);
+}
+
+async fn wait_for_state(inbox: &dyn Inbox, key: &str, state: State) -> Envelope {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let envelope = inbox.get(key).await.unwrap().unwrap();
+        if envelope.state() == state {
+            return envelope;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{key} never {state}: {envelope:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_expired_lease_is_retaken_and_the_stale_holder_cannot_settle() {
+    let db = TempDb::new("lease");
+    let inbox = SqliteInbox::open(&db.0).unwrap();
+    let now = SystemTime::now();
+    let envelope = Envelope::new("k", "github", Bytes::from_static(PUSH), now);
+    inbox.accept(&envelope).await.unwrap();
+    let first = inbox.lease(10, Duration::from_secs(1), now).await.unwrap();
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].envelope().attempts(), 1);
+    // Still leased: nobody else gets it; renewed, it lasts longer.
+    assert!(inbox
+        .lease(10, Duration::from_secs(1), now)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(inbox
+        .renew(&first[0], Duration::from_secs(2), now)
+        .await
+        .unwrap());
+    let later = now + Duration::from_millis(1500);
+    assert!(inbox
+        .lease(10, Duration::from_secs(1), later)
+        .await
+        .unwrap()
+        .is_empty());
+    // Expired: another worker takes it, and the first cannot settle it.
+    let expired = now + Duration::from_secs(3);
+    let second = inbox
+        .lease(10, Duration::from_secs(1), expired)
+        .await
+        .unwrap();
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[0].envelope().attempts(), 2);
+    assert!(!inbox
+        .settle(&first[0], Settle::Succeeded, expired)
+        .await
+        .unwrap());
+    assert!(inbox
+        .settle(&second[0], Settle::Succeeded, expired)
+        .await
+        .unwrap());
+    assert_eq!(
+        inbox.get("k").await.unwrap().unwrap().state(),
+        State::Succeeded
+    );
+}
+
+#[tokio::test]
+async fn a_shutdown_gives_the_leases_of_running_handlers_back() {
+    let db = TempDb::new("shutdown");
+    let inbox = Arc::new(SqliteInbox::open(&db.0).unwrap());
+    let envelope = Envelope::new("k", "github", Bytes::from_static(PUSH), SystemTime::now());
+    inbox.accept(&envelope).await.unwrap();
+    let started = Arc::new(tokio::sync::Notify::new());
+    let handler = {
+        let started = Arc::clone(&started);
+        move |_: Envelope| {
+            let started = Arc::clone(&started);
+            async move {
+                started.notify_one();
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                Ok::<(), &str>(())
+            }
+        }
+    };
+    let worker = Worker::new(Arc::clone(&inbox), handler)
+        .poll_interval(Duration::from_millis(5))
+        .grace(Duration::from_millis(50));
+    let run = worker.run(started.notified());
+    tokio::time::timeout(Duration::from_secs(10), run)
+        .await
+        .unwrap()
+        .unwrap();
+    let given_back = inbox.get("k").await.unwrap().unwrap();
+    assert_eq!(
+        (given_back.state(), given_back.attempts()),
+        (State::Queued, 0)
+    );
+}
