@@ -175,6 +175,7 @@ impl<'a> Scanner<'a> {
         let start = self.at;
         let mut escaped = false;
         loop {
+            self.at = skip_plain(self.text.as_bytes(), self.at);
             match self.peek().ok_or(Problem::NotJson)? {
                 b'"' => break,
                 b'\\' => {
@@ -389,9 +390,55 @@ fn key_is(raw: &str, name: &str) -> bool {
     j == name.len()
 }
 
+/// The index of the first `"` or `\\` at or after `at` (or the end), or of
+/// the first control character (below 0x20, which a JSON string may not
+/// hold raw) before it, which the byte loop then refuses. Long strings (a
+/// signed body's payload) are searched with `memchr`'s SIMD search rather
+/// than byte by byte.
+#[inline]
+fn skip_plain(bytes: &[u8], at: usize) -> usize {
+    let Some(rest) = bytes.get(at..) else {
+        return at;
+    };
+    let end = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
+    // One vectorised pass for the lowest byte of the run.
+    let run = &rest[..end];
+    let lowest = run.iter().fold(u8::MAX, |low, &b| low.min(b));
+    if lowest < 0x20 {
+        // Straight to the control character, which the caller refuses: a
+        // second search from each byte would be quadratic.
+        at + run.iter().position(|&b| b < 0x20).unwrap_or(0)
+    } else {
+        at + end
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn skip_plain_never_skips_a_special_byte() {
+        for special in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+            for at in 0..24 {
+                let mut bytes = vec![b'a'; 24];
+                bytes[at] = special;
+                let mut pos = 0;
+                // As the string loop uses it: skip, then step one byte.
+                loop {
+                    pos = skip_plain(&bytes, pos);
+                    if pos >= bytes.len() || bytes[pos] == special {
+                        break;
+                    }
+                    pos += 1;
+                }
+                assert_eq!(pos, at, "{special:#x} at {at}");
+            }
+        }
+        // UTF-8 and ordinary ASCII are skipped in one step.
+        let text = "ééééééééabcdefgh\"";
+        assert_eq!(skip_plain(text.as_bytes(), 0), text.len() - 1);
+    }
 
     const WANTED: [(&str, Kind); 2] = [("ts", Kind::U64), ("id", Kind::Str)];
 
