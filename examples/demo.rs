@@ -14,6 +14,7 @@ use axum::body::Bytes;
 use axum::routing::post;
 use axum::{Extension, Router};
 use hooksig::dedup::MemoryStore;
+use hooksig::discord::Discord;
 use hooksig::generic::Generic;
 use hooksig::github::GitHub;
 use hooksig::linear::Linear;
@@ -23,6 +24,8 @@ use hooksig::slack::Slack;
 use hooksig::standard::StandardWebhooks;
 use hooksig::stripe::Stripe;
 use hooksig::tower::{PathTenants, VerifiedDelivery, VerifyLayer};
+use hooksig::twilio::Twilio;
+use hooksig::zoom::Zoom;
 use hooksig::{Outgoing, Provider};
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
@@ -40,7 +43,12 @@ async fn handle(Extension(delivery): Extension<VerifiedDelivery>, body: Bytes) -
 /// A Standard Webhooks secret as Svix hands it out: `whsec_` + base64.
 const STANDARD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-fn app() -> Result<Router, hooksig::Error> {
+/// The RFC 8032 test key pair: Discord verifies with the public key; the
+/// private key only signs the demo's requests, as Discord would.
+const DISCORD_PUBLIC: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+const DISCORD_PRIVATE: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+
+fn app(addr: std::net::SocketAddr) -> Result<Router, hooksig::Error> {
     let store = MemoryStore::new();
     let tenants = PathTenants::segment(1);
     tenants.insert("acme", GitHub::new("acme-secret")?);
@@ -94,6 +102,24 @@ fn app() -> Result<Router, hooksig::Error> {
             "/shopify",
             post(handle).route_layer(
                 VerifyLayer::new(Shopify::new("shopify-secret")?).dedup(store.clone()),
+            ),
+        )
+        .route(
+            "/discord",
+            post(handle).route_layer(VerifyLayer::new(Discord::new(DISCORD_PUBLIC)?)),
+        )
+        .route(
+            "/zoom",
+            post(handle).route_layer(VerifyLayer::new(Zoom::new("zoom-secret-token")?)),
+        )
+        .route(
+            "/twilio",
+            post(handle).route_layer(
+                // Twilio signs the URL it posts to: the public one, which
+                // behind a proxy is not the one the server sees.
+                VerifyLayer::new(Twilio::new("twilio-auth-token")?)
+                    .public_url(format!("http://{addr}"))
+                    .dedup(store.clone()),
             ),
         )
         .route(
@@ -223,7 +249,7 @@ fn linear_body(at: SystemTime) -> Vec<u8> {
     format!(r#"{{"action":"create","type":"Issue","data":{{"id":"ISS-1"}},"webhookTimestamp":{millis}}}"#).into_bytes()
 }
 
-fn cases() -> Result<Vec<Case>, hooksig::Error> {
+fn cases(addr: std::net::SocketAddr) -> Result<Vec<Case>, hooksig::Error> {
     let github = GitHub::new("github-secret")?;
     let linear = Linear::new("linear-secret")?;
     let notify = Notify::new("notify-secret")?;
@@ -483,6 +509,58 @@ fn cases() -> Result<Vec<Case>, hooksig::Error> {
         401,
         None,
     )?;
+    // Handshakes, answered by the layer without the handler.
+    let discord = Discord::new(DISCORD_PUBLIC)?.signing_key(DISCORD_PRIVATE)?;
+    let ping = br#"{"id":"1","application_id":"2","token":"t","type":1,"version":1}"#.to_vec();
+    list.push(Case {
+        name: "discord interaction PING",
+        path: "/discord",
+        headers: discord.sign_headers(&Outgoing::new(&ping))?,
+        body: ping,
+        expect: 200,
+        expect_body: Some(r#"{"type":1}"#),
+    });
+    let zoom = Zoom::new("zoom-secret-token")?;
+    let validation =
+        br#"{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event":"endpoint.url_validation"}"#
+            .to_vec();
+    list.push(Case {
+        name: "zoom endpoint.url_validation",
+        path: "/zoom",
+        headers: zoom.sign_headers(&Outgoing::new(&validation))?,
+        body: validation,
+        expect: 200,
+        expect_body: Some(
+            r#"{"plainToken":"qgg8vlvZRS6UYooatFL8Aw","encryptedToken":"d9e0d764a78494688ba3f2d5c0ed4ca311394b4834d959759213424d2df961e3"}"#,
+        ),
+    });
+    // A Twilio form post: HMAC-SHA1 over the URL and the sorted params.
+    let twilio = Twilio::new("twilio-auth-token")?;
+    let form = b"AccountSid=AC123&Body=Hello%20there&From=%2B15551230000&MessageSid=SM1".to_vec();
+    let url = format!("http://{addr}/twilio");
+    let mut headers = twilio.sign_headers(&Outgoing::new(&form).url(&url).id("SM1"))?;
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
+    list.push(Case {
+        name: "twilio SMS form post",
+        path: "/twilio",
+        headers: headers.clone(),
+        body: form.clone(),
+        expect: 200,
+        expect_body: None,
+    });
+    let mut forged = form;
+    forged[25] = b'X';
+    list.push(Case {
+        name: "twilio SMS form post, a param changed",
+        path: "/twilio",
+        headers,
+        body: forged,
+        expect: 401,
+        expect_body: None,
+    });
     // Changed in transit after signing.
     // (the second request)
     list[1].body = br#"{"ref":"refs/heads/evil","commits":[]}"#.to_vec();
@@ -495,16 +573,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(
-        axum::serve(listener, app()?)
+        axum::serve(listener, app(addr)?)
             .with_graceful_shutdown(async {
                 let _ = stopped.await;
             })
             .into_future(),
     );
-    println!("hooksig demo: axum on http://{addr}, VerifyLayer on /github /linear /notify /generic\n  /standard /stripe /slack /shopify /tenants/{{org}}\n");
+    println!("hooksig demo: axum on http://{addr}, VerifyLayer on /github /linear /notify /generic\n  /standard /stripe /slack /shopify /discord /zoom /twilio /tenants/{{org}}\n");
     println!("{:<42} {:>8} {:>6}  answer", "request", "expected", "got");
     let mut failures = 0;
-    for case in cases()? {
+    for case in cases(addr)? {
         let (status, body) = post_to(addr, case.path, case.headers, case.body).await?;
         let ok = status == case.expect && case.expect_body.is_none_or(|expected| body == expected);
         if !ok {

@@ -226,6 +226,14 @@ impl<'a> Delivery<'a> {
         }
     }
 
+    /// The header the id is read from, when it is one.
+    pub(crate) fn id_header(&self) -> Option<&'static str> {
+        match self.id {
+            Field::Header(name) => Some(name),
+            _ => None,
+        }
+    }
+
     pub(crate) fn with_reply(mut self, reply: ReplyPlan) -> Self {
         self.reply = Some(reply);
         self

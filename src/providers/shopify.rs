@@ -137,7 +137,9 @@ impl Sender for Spec {
         _now: SystemTime,
     ) -> Result<Delivery<'a>, Error> {
         let headers = incoming.headers();
-        if headers.lookup(SIGNATURE_HEADER) == Lookup::Missing {
+        // Only the unprefixed set (its id header tells) can be mixed; the
+        // common `X-Shopify-*` delivery costs no further lookup.
+        if delivery.id_header() == Some(NEW_EVENT_ID_HEADER) {
             for name in OLD_METADATA {
                 if headers.lookup(name) != Lookup::Missing {
                     return Err(Error::MalformedHeader {

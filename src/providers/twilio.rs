@@ -140,6 +140,11 @@ fn feed_decoded(raw: &[u8], sink: &mut dyn FnMut(&[u8])) {
     let mut start = 0;
     let mut at = 0;
     while at < raw.len() {
+        // Jump to the next byte that may need decoding (SIMD search).
+        match memchr::memchr2(b'+', b'%', &raw[at..]) {
+            Some(skip) => at += skip,
+            None => break,
+        }
         let single = match raw[at] {
             b'+' => Some((b' ', 1)),
             b'%' => match (

@@ -86,9 +86,8 @@ fn plain_token(body: &[u8]) -> Option<&str> {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|window| window == needle)
+    // A SIMD substring search: this runs on every Zoom delivery.
+    memchr::memmem::find(haystack, needle).is_some()
 }
 
 /// The reply to a URL validation, from the tag computed while verifying.
