@@ -926,6 +926,24 @@ fn verify_parts<P: Primitive>(
     keys.verify(&parts[..scheme.content.len()], tags)
 }
 
+/// The parsed timestamp of a scheme whose timestamp is a header (already
+/// read into `inputs`); `None` for other schemes.
+#[inline]
+fn header_stamp(scheme: &Scheme, inputs: &Inputs<'_>) -> Result<Option<Stamp>, Error> {
+    match &scheme.timestamp {
+        Some(ts) => match &ts.source {
+            TimestampSource::Header(name) => {
+                let text = inputs.timestamp.unwrap_or_default();
+                parse_stamp(text, ts.unit)
+                    .map(Some)
+                    .ok_or_else(|| malformed(name, header_stamp_problem(ts.unit)))
+            }
+            _ => Ok(None),
+        },
+        None => Ok(None),
+    }
+}
+
 /// Verifies `incoming` under `scheme` with one algorithm's keys.
 #[inline]
 fn run<'a, P: Primitive>(
@@ -939,8 +957,13 @@ fn run<'a, P: Primitive>(
     let body = incoming.body;
     let signature_header = scheme.signature.header();
     let mut inputs = Inputs::default();
+    let mut stamp = None;
     if scheme.signature_last {
+        // The sender's order: id, then timestamp (read and parsed), then
+        // the signature, so the first problem reported is the first one a
+        // sender's own library would report.
         read_inputs(scheme, headers, &mut inputs)?;
+        stamp = header_stamp(scheme, &inputs)?;
     }
     let mut storage = None;
     let parsed = match &scheme.signature.syntax {
@@ -956,15 +979,12 @@ fn run<'a, P: Primitive>(
     if !scheme.signature_last {
         read_inputs(scheme, headers, &mut inputs)?;
     }
-    let mut stamp = None;
     if let Some(ts) = &scheme.timestamp {
         match &ts.source {
-            TimestampSource::Header(name) => {
-                let text = inputs.timestamp.unwrap_or_default();
-                stamp = Some(
-                    parse_stamp(text, ts.unit)
-                        .ok_or_else(|| malformed(name, header_stamp_problem(ts.unit)))?,
-                );
+            TimestampSource::Header(_) => {
+                if !scheme.signature_last {
+                    stamp = header_stamp(scheme, &inputs)?;
+                }
             }
             TimestampSource::InSignature => {
                 let text = parsed.timestamp().unwrap_or_default();
