@@ -124,9 +124,9 @@ where
             .await
         {
             Step::Answer(answer) => Err(Rejection(answer)),
-            Step::Handle(accepted) => Ok(Verified {
+            Step::Handle(mut accepted) => Ok(Verified {
                 delivery: accepted.delivery().clone(),
-                body: accepted.body().clone(),
+                body: accepted.take_body(),
                 accepted: Some(accepted),
             }),
         }

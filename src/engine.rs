@@ -839,7 +839,7 @@ struct Inputs<'a> {
 }
 
 /// Reads the signed id and the timestamp header, in that order.
-#[inline]
+#[inline(always)]
 fn read_inputs<'a>(
     scheme: &Scheme,
     headers: &'a dyn Headers,
@@ -871,17 +871,23 @@ fn read_inputs<'a>(
 }
 
 /// The scheme whose header set the request uses: the fallback's when this
-/// one's signature header is absent and the fallback's is present.
+/// one's signature header is absent and the fallback's is present. With a
+/// fallback, the chosen scheme's signature header has been looked up, and
+/// its lookup is returned so that it is not made twice.
 #[inline]
-fn select<'s>(scheme: &'s Scheme, headers: &dyn Headers) -> &'s Scheme {
-    match &scheme.fallback {
-        Some(fallback)
-            if headers.lookup(scheme.signature.header().as_str()) == Lookup::Missing
-                && headers.lookup(fallback.signature.header().as_str()) != Lookup::Missing =>
-        {
-            fallback
-        }
-        _ => scheme,
+fn select<'s, 'a>(
+    scheme: &'s Scheme,
+    headers: &'a dyn Headers,
+) -> (&'s Scheme, Option<Lookup<'a>>) {
+    let Some(fallback) = &scheme.fallback else {
+        return (scheme, None);
+    };
+    match headers.lookup(scheme.signature.header().as_str()) {
+        Lookup::Missing => match headers.lookup(fallback.signature.header().as_str()) {
+            Lookup::Missing => (scheme, Some(Lookup::Missing)),
+            found => (fallback, Some(found)),
+        },
+        found => (scheme, Some(found)),
     }
 }
 
@@ -945,12 +951,13 @@ fn header_stamp(scheme: &Scheme, inputs: &Inputs<'_>) -> Result<Option<Stamp>, E
 }
 
 /// Verifies `incoming` under `scheme` with one algorithm's keys.
-#[inline]
+#[inline(always)]
 fn run<'a, P: Primitive>(
     keys: &P,
     scheme: &Scheme,
     name: &'static str,
     incoming: &Incoming<'a>,
+    signature: Option<Lookup<'a>>,
     now: SystemTime,
 ) -> Result<Delivery<'a>, Error> {
     let headers = incoming.headers;
@@ -971,7 +978,10 @@ fn run<'a, P: Primitive>(
             parse_headers::<P>(scheme, headers, also, &mut storage)?
         }
         _ => {
-            let value = required(headers, signature_header)?;
+            let value = match signature {
+                Some(lookup) => headers::checked(lookup, || signature_header.clone())?,
+                None => required(headers, signature_header)?,
+            };
             parse_signature::<P>(scheme, value, &mut storage)
                 .map_err(|p| malformed(signature_header, p))?
         }
@@ -1175,24 +1185,25 @@ impl<S: Sender> Verifier<S> {
             .unwrap_or_else(|_| unreachable!("HMAC schemes always sign"))
     }
 
-    #[inline]
+    #[inline(always)]
     fn verify_scheme<'a>(
         &self,
         scheme: &Scheme,
         incoming: &Incoming<'a>,
+        signature: Option<Lookup<'a>>,
         now: SystemTime,
     ) -> Result<Delivery<'a>, Error> {
         match &self.keys {
-            KeySet::Sha256(keys) => run(keys, scheme, S::NAME, incoming, now),
+            KeySet::Sha256(keys) => run(keys, scheme, S::NAME, incoming, signature, now),
             #[cfg(feature = "sha1")]
-            KeySet::Sha1(keys) => run(keys, scheme, S::NAME, incoming, now),
+            KeySet::Sha1(keys) => run(keys, scheme, S::NAME, incoming, signature, now),
             #[cfg(feature = "sha512")]
-            KeySet::Sha512(keys) => run(keys, scheme, S::NAME, incoming, now),
+            KeySet::Sha512(keys) => run(keys, scheme, S::NAME, incoming, signature, now),
             #[cfg(feature = "ed25519")]
-            KeySet::Ed25519(keys) => run(keys, scheme, S::NAME, incoming, now),
+            KeySet::Ed25519(keys) => run(keys, scheme, S::NAME, incoming, signature, now),
             #[cfg(feature = "p256")]
-            KeySet::P256(keys) => run(keys, scheme, S::NAME, incoming, now),
-            KeySet::Token(keys) => run(keys, scheme, S::NAME, incoming, now),
+            KeySet::P256(keys) => run(keys, scheme, S::NAME, incoming, signature, now),
+            KeySet::Token(keys) => run(keys, scheme, S::NAME, incoming, signature, now),
         }
     }
 }
@@ -1229,8 +1240,8 @@ impl<S: Sender + fmt::Debug> crate::Provider for Verifier<S> {
         let delivery = match self.spec.verify(&keys, &self.scheme, incoming, now) {
             Some(result) => result?,
             None => {
-                let scheme = select(&self.scheme, incoming.headers);
-                self.verify_scheme(scheme, incoming, now)?
+                let (scheme, signature) = select(&self.scheme, incoming.headers);
+                self.verify_scheme(scheme, incoming, signature, now)?
             }
         };
         self.spec.finish_with_keys(&keys, delivery, incoming, now)

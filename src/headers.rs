@@ -229,7 +229,16 @@ pub(crate) fn required<'a>(
     name: &str,
     report: impl FnOnce() -> HeaderName,
 ) -> Result<&'a [u8], Error> {
-    match headers.lookup(name) {
+    checked(headers.lookup(name), report)
+}
+
+/// [`required`] of a lookup already made.
+#[inline]
+pub(crate) fn checked<'a>(
+    lookup: Lookup<'a>,
+    report: impl FnOnce() -> HeaderName,
+) -> Result<&'a [u8], Error> {
+    match lookup {
         Lookup::Missing => Err(Error::MissingHeader(report())),
         Lookup::Repeated => Err(Error::RepeatedHeader(report())),
         Lookup::One(value) => match trim_ows(value) {

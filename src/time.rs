@@ -10,22 +10,33 @@ use crate::Error;
 
 /// Whole units since the UNIX epoch, negative before it, truncated toward
 /// negative infinity the way the senders' own clocks read.
-fn since_epoch(now: SystemTime, unit_nanos: i128) -> i128 {
+///
+/// `whole` reads a `Duration` in the unit, truncated (`as_secs`,
+/// `as_millis`): no 128-bit division on the verify path. A time before the
+/// epoch that is not a whole number of units is one unit further back.
+#[inline]
+fn since_epoch(now: SystemTime, whole: fn(&Duration) -> u128, unit: Duration) -> i128 {
+    // A Duration holds at most ~1.8e28 ns: every count fits an i128.
     match now.duration_since(UNIX_EPOCH) {
-        Ok(after) => after.as_nanos() as i128 / unit_nanos,
-        Err(before) => -((before.duration().as_nanos() as i128 + unit_nanos - 1) / unit_nanos),
+        Ok(after) => whole(&after) as i128,
+        Err(before) => {
+            let before = before.duration();
+            let units = whole(&before) as i128;
+            let exact = before.as_nanos() % unit.as_nanos() == 0;
+            -(units + i128::from(!exact))
+        }
     }
 }
 
 /// `now` in whole milliseconds since the UNIX epoch.
 pub(crate) fn unix_millis(now: SystemTime) -> i128 {
-    since_epoch(now, 1_000_000)
+    since_epoch(now, Duration::as_millis, Duration::from_millis(1))
 }
 
 /// `now` in whole seconds since the UNIX epoch, floored as the senders'
 /// own `time()` reads it.
 pub(crate) fn unix_secs(now: SystemTime) -> i128 {
-    since_epoch(now, 1_000_000_000)
+    since_epoch(now, |d| u128::from(d.as_secs()), Duration::from_secs(1))
 }
 
 /// The one window comparison: `timestamp` and `now` in the same unit,
@@ -89,8 +100,18 @@ fn decimal(digits: &[u8]) -> Option<i128> {
     if digits.is_empty() || digits.len() > 38 {
         return None;
     }
-    let mut value = 0i128;
-    for &d in digits {
+    // Up to 19 digits cannot overflow a u64 (10^19 - 1 < 2^64): the common
+    // case runs in 64-bit arithmetic.
+    let (head, tail) = digits.split_at(digits.len().min(19));
+    let mut short = 0u64;
+    for &d in head {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        short = short * 10 + u64::from(d - b'0');
+    }
+    let mut value = i128::from(short);
+    for &d in tail {
         if !d.is_ascii_digit() {
             return None;
         }
@@ -330,6 +351,64 @@ mod tests {
         );
         let before_epoch = UNIX_EPOCH - Duration::from_nanos(1);
         assert_eq!(unix_millis(before_epoch), -1);
+    }
+
+    #[test]
+    fn whole_units_since_the_epoch_floor_in_both_directions() {
+        let at = |nanos: i128| {
+            let magnitude = Duration::from_nanos(u64::try_from(nanos.unsigned_abs()).unwrap());
+            if nanos >= 0 {
+                UNIX_EPOCH + magnitude
+            } else {
+                UNIX_EPOCH - magnitude
+            }
+        };
+        // The floor of the exact quotient, computed in i128 as before.
+        let floor = |nanos: i128, unit: i128| nanos.div_euclid(unit);
+        for nanos in [
+            0,
+            1,
+            -1,
+            999_999,
+            1_000_000,
+            -999_999,
+            -1_000_000,
+            -1_000_001,
+            1_999_999_999,
+            -2_000_000_000,
+            -2_000_000_001,
+            1_700_000_000_123_456_789,
+            -1_700_000_000_000_000_000,
+        ] {
+            assert_eq!(
+                unix_millis(at(nanos)),
+                floor(nanos, 1_000_000),
+                "{nanos} ns"
+            );
+            assert_eq!(
+                unix_secs(at(nanos)),
+                floor(nanos, 1_000_000_000),
+                "{nanos} ns"
+            );
+        }
+    }
+
+    #[test]
+    fn decimal_agrees_with_the_standard_parser_at_every_length() {
+        for len in 1..=38 {
+            for digit in [b'0', b'1', b'9'] {
+                let text = vec![digit; len];
+                let expected = std::str::from_utf8(&text).unwrap().parse::<i128>().ok();
+                assert_eq!(decimal(&text), expected, "{len} × {}", digit as char);
+                let mut bad = text.clone();
+                bad[len - 1] = b'x';
+                assert_eq!(decimal(&bad), None);
+                bad[0] = b'+';
+                assert_eq!(decimal(&bad), None);
+            }
+        }
+        assert_eq!(decimal(&[b'9'; 39]), None);
+        assert_eq!(decimal(b""), None);
     }
 
     #[test]

@@ -174,9 +174,9 @@ impl FromRequest for Verified {
                 .await
             {
                 Step::Answer(answer) => Err(Rejection(answer)),
-                Step::Handle(accepted) => Ok(Verified {
+                Step::Handle(mut accepted) => Ok(Verified {
                     delivery: accepted.delivery().clone(),
-                    body: accepted.body().clone(),
+                    body: accepted.take_body(),
                     accepted: Some(accepted),
                 }),
             }

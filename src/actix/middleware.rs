@@ -193,11 +193,11 @@ where
                 }
                 Step::Handle(accepted) => accepted,
             };
+            let mut accepted = accepted;
+            let body = accepted.take_body();
             request.extensions_mut().insert(accepted.delivery().clone());
-            request
-                .extensions_mut()
-                .insert(VerifiedBody(accepted.body().clone()));
-            request.set_payload(Payload::from(accepted.body().clone()));
+            request.extensions_mut().insert(VerifiedBody(body.clone()));
+            request.set_payload(Payload::from(body));
             let result = service.call(request).await;
             let status = match &result {
                 Ok(response) => response.status().as_u16(),

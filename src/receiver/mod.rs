@@ -418,7 +418,7 @@ impl Receiver {
         let error = Error::BodyTooLarge {
             limit: self.config.body_limit,
         };
-        let report = Report::new(self.adapter, self.config.clock.monotonic());
+        let report = Report::new(self.adapter, &*self.config.clock);
         Some(report.reject(&*self.config.clock, error))
     }
 
@@ -437,7 +437,7 @@ impl Receiver {
         if let Some(answer) = self.declared_too_large(head.headers()) {
             return Step::Answer(answer);
         }
-        let mut report = Report::new(self.adapter, self.config.clock.monotonic());
+        let mut report = Report::new(self.adapter, &*self.config.clock);
         macro_rules! reject {
             ($error:expr) => {
                 return Step::Answer(report.reject(&*self.config.clock, $error))
@@ -468,7 +468,13 @@ impl Receiver {
             Err(error) => reject!(error),
         };
 
-        let now = self.config.clock.now();
+        // Read only by a scheme with a timestamp: GitHub's path reads no
+        // clock at all.
+        let now = if provider.reads_clock() {
+            self.config.clock.now()
+        } else {
+            std::time::UNIX_EPOCH
+        };
         // The URL is built (one allocation) only for schemes that sign it,
         // and for a GET, which may be a sender's challenge.
         let url = if provider.signs_request() || head.method().eq_ignore_ascii_case("GET") {
@@ -549,7 +555,7 @@ impl Receiver {
 
         let guard = match (&self.config.store, &delivery.id) {
             (Some(store), Some(id)) => {
-                let key = store_key(delivery.provider, delivery.tenant.as_deref(), id);
+                let key = store_key(delivery.provider, delivery.tenant.as_deref(), id.as_str());
                 match ClaimGuard::claim(store, key).await {
                     Ok(Claimed::Acquired(guard)) => Some(guard),
                     Ok(Claimed::Done) => {
@@ -809,6 +815,14 @@ impl Accepted {
         &self.body
     }
 
+    /// Moves the verified bytes out, for the handler's request, leaving an
+    /// empty body behind: cheaper than cloning [`body`](Accepted::body)
+    /// when the `Bytes` is not yet shared (its first clone allocates).
+    #[must_use]
+    pub fn take_body(&mut self) -> Bytes {
+        std::mem::take(&mut self.body)
+    }
+
     /// Whether a duplicate-store claim is held for it.
     #[must_use]
     pub fn is_claimed(&self) -> bool {
@@ -862,9 +876,9 @@ impl fmt::Debug for Accepted {
 pub struct VerifiedDelivery {
     provider: &'static str,
     tenant: Option<Arc<str>>,
-    // Shared with the `tracing` report without copying.
-    id: Option<Arc<str>>,
-    event: Option<Arc<str>>,
+    // Inline when short (a UUID id, an event name): no allocation.
+    id: Option<Text>,
+    event: Option<Text>,
     timestamp: Option<SystemTime>,
 }
 
@@ -874,8 +888,8 @@ impl VerifiedDelivery {
         VerifiedDelivery {
             provider: delivery.provider(),
             tenant,
-            id: id.map(Arc::from),
-            event: event.map(Arc::from),
+            id: id.map(Text::new),
+            event: event.map(Text::new),
             timestamp: delivery.timestamp(),
         }
     }
@@ -895,13 +909,13 @@ impl VerifiedDelivery {
     /// The sender's delivery id ([`Delivery::id`]).
     #[must_use]
     pub fn id(&self) -> Option<&str> {
-        self.id.as_deref()
+        self.id.as_ref().map(Text::as_str)
     }
 
     /// The event name ([`Delivery::event`]).
     #[must_use]
     pub fn event(&self) -> Option<&str> {
-        self.event.as_deref()
+        self.event.as_ref().map(Text::as_str)
     }
 
     /// The signed timestamp, where the scheme has one
@@ -909,6 +923,46 @@ impl VerifiedDelivery {
     #[must_use]
     pub fn timestamp(&self) -> Option<SystemTime> {
         self.timestamp
+    }
+}
+
+/// A delivery id or event name: kept inline up to [`Text::INLINE`] bytes
+/// (a UUID is 36), so copying it out of the borrowed [`Delivery`] costs no
+/// allocation; shared beyond that.
+#[derive(Clone, PartialEq, Eq)]
+enum Text {
+    Inline { len: u8, bytes: [u8; Text::INLINE] },
+    Shared(Arc<str>),
+}
+
+impl Text {
+    const INLINE: usize = 46;
+
+    fn new(text: &str) -> Self {
+        match u8::try_from(text.len()) {
+            Ok(len) if text.len() <= Self::INLINE => {
+                let mut bytes = [0; Self::INLINE];
+                bytes[..text.len()].copy_from_slice(text.as_bytes());
+                Text::Inline { len, bytes }
+            }
+            _ => Text::Shared(Arc::from(text)),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // Copied whole from a `&str`: always UTF-8.
+            Text::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            Text::Shared(text) => text,
+        }
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
@@ -931,15 +985,24 @@ enum Outcome {
 #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
 struct Report {
     adapter: Adapter,
-    started: Duration,
+    /// When the request arrived, read only if an event can be recorded: a
+    /// `tracing` dispatcher exists.
+    started: Option<Duration>,
     provider: Option<&'static str>,
     tenant: Option<Arc<str>>,
-    id: Option<Arc<str>>,
-    event: Option<Arc<str>>,
+    id: Option<Text>,
+    event: Option<Text>,
 }
 
 impl Report {
-    fn new(adapter: Adapter, started: Duration) -> Self {
+    fn new(adapter: Adapter, clock: &dyn Clock) -> Self {
+        #[cfg(feature = "tracing")]
+        let started = tracing::dispatcher::has_been_set().then(|| clock.monotonic());
+        #[cfg(not(feature = "tracing"))]
+        let started = {
+            let _ = clock;
+            None
+        };
         Report {
             adapter,
             started,
@@ -996,7 +1059,9 @@ impl Report {
             Outcome::Queued => "queued",
             Outcome::Rejected(kind) => kind,
         };
-        let elapsed = clock.monotonic().saturating_sub(self.started);
+        let elapsed = self.started.map_or(Duration::ZERO, |started| {
+            clock.monotonic().saturating_sub(started)
+        });
         let latency_us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
         let info = match outcome {
             Outcome::Processed | Outcome::Pong | Outcome::Duplicate => true,
@@ -1011,8 +1076,8 @@ impl Report {
                     $level,
                     provider = self.provider.unwrap_or(""),
                     tenant = self.tenant.as_deref().unwrap_or(""),
-                    delivery_id = self.id.as_deref().unwrap_or(""),
-                    event = self.event.as_deref().unwrap_or(""),
+                    delivery_id = self.id.as_ref().map_or("", Text::as_str),
+                    event = self.event.as_ref().map_or("", Text::as_str),
                     outcome = outcome_name,
                     status = status.as_u16(),
                     latency_us,

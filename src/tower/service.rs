@@ -103,11 +103,11 @@ where
     let step = receiver
         .prepare(&Head::from_parts(&parts), |limit| read(body, limit))
         .await;
-    let accepted = match step {
+    let mut accepted = match step {
         Step::Answer(answer) => return Ok(response(answer)),
         Step::Handle(accepted) => accepted,
     };
-    let mut request = Request::from_parts(parts, Full::new(accepted.body().clone()));
+    let mut request = Request::from_parts(parts, Full::new(accepted.take_body()));
     request.extensions_mut().insert(accepted.delivery().clone());
     let result = inner.call(request).await;
     let status = match &result {
