@@ -670,6 +670,9 @@ pub fn read_bytes(body: Bytes) -> impl FnOnce(usize) -> std::future::Ready<Resul
 /// What [`Receiver::prepare`] decided.
 #[derive(Debug)]
 #[must_use]
+// `Handle` carries the id and event inline; boxing it would cost the
+// allocation that keeping them inline saves, once per request.
+#[allow(clippy::large_enum_variant)]
 pub enum Step {
     /// Send this answer; the handler is not called.
     Answer(Answer),
