@@ -586,7 +586,7 @@ impl<'a, T: Copy> Parsed<'a, '_, T> {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn parse_signature<'a, 'c, P: Primitive>(
     scheme: &Scheme,
     value: &'a [u8],
@@ -787,7 +787,7 @@ fn body_member_problems(member: &str) -> [&'static str; 3] {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn check_window(stamp: Stamp, now: SystemTime, ts: &crate::scheme::Timestamp) -> Result<(), Error> {
     if !ts.bounded {
         return Ok(());
@@ -803,7 +803,7 @@ fn check_window(stamp: Stamp, now: SystemTime, ts: &crate::scheme::Timestamp) ->
     }
 }
 
-#[inline]
+#[inline(always)]
 fn field<'a>(source: &Source, headers: &'a dyn Headers, signed: Option<&'a str>) -> Field<'a> {
     match source {
         Source::None => Field::Absent,
@@ -896,7 +896,7 @@ fn needs(what: &'static str) -> Error {
 }
 
 /// Gathers the signed content's parts on the stack and verifies them.
-#[inline]
+#[inline(always)]
 fn verify_parts<P: Primitive>(
     keys: &P,
     scheme: &Scheme,
@@ -934,7 +934,7 @@ fn verify_parts<P: Primitive>(
 
 /// The parsed timestamp of a scheme whose timestamp is a header (already
 /// read into `inputs`); `None` for other schemes.
-#[inline]
+#[inline(always)]
 fn header_stamp(scheme: &Scheme, inputs: &Inputs<'_>) -> Result<Option<Stamp>, Error> {
     match &scheme.timestamp {
         Some(ts) => match &ts.source {
