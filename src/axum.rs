@@ -38,76 +38,13 @@
 //! `Verified` dropped without it (an error returned, a panic, a cancelled
 //! request) releases its claim, so the sender's retry is processed.
 
-use std::fmt;
-
 use axum_core::body::Body;
 use axum_core::extract::{FromRef, FromRequest, Request};
 use axum_core::response::{IntoResponse, Response};
-use bytes::Bytes;
-use http::StatusCode;
 
-use crate::receiver::VerifiedDelivery;
-use crate::receiver::{http_body::read, Accepted, Adapter, Answer, Head, Receiver, Step};
-use crate::Error;
+use crate::receiver::{http_body::read, Adapter, Head, Receiver, Step};
 
-/// A verified delivery as a handler argument: its metadata and the
-/// verified bytes. Consumes the body, so it is the handler's last argument.
-/// See the [module docs](self).
-pub struct Verified {
-    delivery: VerifiedDelivery,
-    body: Bytes,
-    accepted: Option<Accepted>,
-}
-
-impl Verified {
-    /// What was verified.
-    #[must_use]
-    pub fn delivery(&self) -> &VerifiedDelivery {
-        &self.delivery
-    }
-
-    /// The delivery id ([`VerifiedDelivery::id`]).
-    #[must_use]
-    pub fn id(&self) -> Option<&str> {
-        self.delivery.id()
-    }
-
-    /// The event name ([`VerifiedDelivery::event`]).
-    #[must_use]
-    pub fn event(&self) -> Option<&str> {
-        self.delivery.event()
-    }
-
-    /// The verified bytes.
-    #[must_use]
-    pub fn body(&self) -> &Bytes {
-        &self.body
-    }
-
-    /// Records the delivery as processed: a duplicate is then answered
-    /// `{"status":"duplicate"}` without the handler.
-    pub async fn complete(self) {
-        self.finish(StatusCode::OK).await;
-    }
-
-    /// Settles the claim with the handler's `status`: 2xx completes it,
-    /// anything else releases it so the retry is processed. Emits the
-    /// delivery's `tracing` event.
-    pub async fn finish(mut self, status: StatusCode) {
-        if let Some(accepted) = self.accepted.take() {
-            accepted.finish(status).await;
-        }
-    }
-}
-
-impl fmt::Debug for Verified {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Verified")
-            .field("delivery", &self.delivery)
-            .field("body_len", &self.body.len())
-            .finish_non_exhaustive()
-    }
-}
+pub use crate::receiver::{HandlerStatus, Rejection, Verified};
 
 impl<S> FromRequest<S> for Verified
 where
@@ -124,33 +61,8 @@ where
             .await
         {
             Step::Answer(answer) => Err(Rejection(answer)),
-            Step::Handle(mut accepted) => Ok(Verified {
-                delivery: accepted.delivery().clone(),
-                body: accepted.take_body(),
-                accepted: Some(accepted),
-            }),
+            Step::Handle(accepted) => Ok(Verified::new(accepted)),
         }
-    }
-}
-
-/// Why [`Verified`] did not reach the handler: a rejection (the error's
-/// status and `{"error":"<kind>","message":"<words>"}`, the [`Error`] in
-/// the response's extensions) or an answer the receiver gives itself (200
-/// pong, 200 duplicate).
-#[derive(Debug, Clone)]
-pub struct Rejection(Answer);
-
-impl Rejection {
-    /// The receiver's answer.
-    #[must_use]
-    pub fn answer(&self) -> &Answer {
-        &self.0
-    }
-
-    /// The error, when it is a rejection rather than a pong or a duplicate.
-    #[must_use]
-    pub fn error(&self) -> Option<&Error> {
-        self.0.error()
     }
 }
 

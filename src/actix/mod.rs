@@ -58,7 +58,7 @@ mod extract;
 mod headers;
 mod middleware;
 
-pub use extract::{Rejection, Verified};
+pub use crate::receiver::{HandlerStatus, Rejection, Verified};
 pub use middleware::{Verify, VerifyMiddleware};
 
 use actix_web::body::BoxBody;

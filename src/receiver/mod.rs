@@ -67,6 +67,7 @@
 //! ```
 
 mod resolve;
+mod verified;
 
 #[cfg(any(feature = "tower", feature = "axum"))]
 pub(crate) mod http_body;
@@ -80,6 +81,7 @@ use bytes::Bytes;
 use http::StatusCode;
 
 pub use resolve::{PathTenants, Resolution, Resolve, Tenant};
+pub use verified::{HandlerStatus, Rejection, Verified};
 
 use crate::clock::{Clock, SystemClock};
 use crate::dedup::{store_key, ClaimGuard, Claimed, DeliveryStore};
