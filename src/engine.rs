@@ -586,7 +586,8 @@ impl<'a, T: Copy> Parsed<'a, '_, T> {
     }
 }
 
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn parse_signature<'a, 'c, P: Primitive>(
     scheme: &Scheme,
     value: &'a [u8],
@@ -787,7 +788,8 @@ fn body_member_problems(member: &str) -> [&'static str; 3] {
     }
 }
 
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn check_window(stamp: Stamp, now: SystemTime, ts: &crate::scheme::Timestamp) -> Result<(), Error> {
     if !ts.bounded {
         return Ok(());
@@ -803,7 +805,8 @@ fn check_window(stamp: Stamp, now: SystemTime, ts: &crate::scheme::Timestamp) ->
     }
 }
 
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn field<'a>(source: &Source, headers: &'a dyn Headers, signed: Option<&'a str>) -> Field<'a> {
     match source {
         Source::None => Field::Absent,
@@ -839,7 +842,8 @@ struct Inputs<'a> {
 }
 
 /// Reads the signed id and the timestamp header, in that order.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn read_inputs<'a>(
     scheme: &Scheme,
     headers: &'a dyn Headers,
@@ -896,7 +900,8 @@ fn needs(what: &'static str) -> Error {
 }
 
 /// Gathers the signed content's parts on the stack and verifies them.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn verify_parts<P: Primitive>(
     keys: &P,
     scheme: &Scheme,
@@ -934,7 +939,8 @@ fn verify_parts<P: Primitive>(
 
 /// The parsed timestamp of a scheme whose timestamp is a header (already
 /// read into `inputs`); `None` for other schemes.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn header_stamp(scheme: &Scheme, inputs: &Inputs<'_>) -> Result<Option<Stamp>, Error> {
     match &scheme.timestamp {
         Some(ts) => match &ts.source {
@@ -951,8 +957,18 @@ fn header_stamp(scheme: &Scheme, inputs: &Inputs<'_>) -> Result<Option<Stamp>, E
 }
 
 /// Verifies `incoming` under `scheme` with one algorithm's keys.
-#[inline(always)]
-fn run<'a, P: Primitive>(
+///
+/// `PLAIN_BODY` is true only for a scheme of the plain-body family
+/// ([`Scheme::is_plain_body`]): the branches such a scheme never takes
+/// (the id and timestamp headers, the window, the content parts) are then
+/// compiled out, and the same code runs with them for every other scheme.
+// Forced inline (like the helpers above it) only when optimised: without
+// optimisation, every inlined callee keeps its own stack slots, and the
+// frame outgrows small thread stacks (`tests/adversarial.rs` verifies on a
+// 64 KiB stack).
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn run<'a, P: Primitive, const PLAIN_BODY: bool>(
     keys: &P,
     scheme: &Scheme,
     name: &'static str,
@@ -965,7 +981,7 @@ fn run<'a, P: Primitive>(
     let signature_header = scheme.signature.header();
     let mut inputs = Inputs::default();
     let mut stamp = None;
-    if scheme.signature_last {
+    if !PLAIN_BODY && scheme.signature_last {
         // The sender's order: id, then timestamp (read and parsed), then
         // the signature, so the first problem reported is the first one a
         // sender's own library would report.
@@ -974,7 +990,7 @@ fn run<'a, P: Primitive>(
     }
     let mut storage = None;
     let parsed = match &scheme.signature.syntax {
-        Syntax::Plain { also, .. } if !also.is_empty() => {
+        Syntax::Plain { also, .. } if !PLAIN_BODY && !also.is_empty() => {
             parse_headers::<P>(scheme, headers, also, &mut storage)?
         }
         _ => {
@@ -986,10 +1002,10 @@ fn run<'a, P: Primitive>(
                 .map_err(|p| malformed(signature_header, p))?
         }
     };
-    if !scheme.signature_last {
+    if !PLAIN_BODY && !scheme.signature_last {
         read_inputs(scheme, headers, &mut inputs)?;
     }
-    if let Some(ts) = &scheme.timestamp {
+    if let Some(ts) = scheme.timestamp.as_ref().filter(|_| !PLAIN_BODY) {
         match &ts.source {
             TimestampSource::Header(_) => {
                 if !scheme.signature_last {
@@ -1022,14 +1038,14 @@ fn run<'a, P: Primitive>(
             .map_err(|p| malformed(signature_header, p))?,
     };
 
-    if let [Part::Body] = scheme.content[..] {
+    if PLAIN_BODY || matches!(scheme.content[..], [Part::Body]) {
         // The common case, signed body alone: no parts to gather.
         keys.verify(&[body], tags)?;
     } else {
         verify_parts(keys, scheme, incoming, &inputs, tags)?;
     }
 
-    if let Some(ts) = &scheme.timestamp {
+    if let Some(ts) = scheme.timestamp.as_ref().filter(|_| !PLAIN_BODY) {
         if let TimestampSource::Body(member) = ts.source {
             stamp = Some(body_stamp(body, member, ts.unit)?);
         }
@@ -1185,8 +1201,8 @@ impl<S: Sender> Verifier<S> {
             .unwrap_or_else(|_| unreachable!("HMAC schemes always sign"))
     }
 
-    #[inline(always)]
-    fn verify_scheme<'a>(
+    #[inline]
+    fn verify_scheme<'a, const PLAIN_BODY: bool>(
         &self,
         scheme: &Scheme,
         incoming: &Incoming<'a>,
@@ -1194,16 +1210,28 @@ impl<S: Sender> Verifier<S> {
         now: SystemTime,
     ) -> Result<Delivery<'a>, Error> {
         match &self.keys {
-            KeySet::Sha256(keys) => run(keys, scheme, S::NAME, incoming, signature, now),
+            KeySet::Sha256(keys) => {
+                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+            }
             #[cfg(feature = "sha1")]
-            KeySet::Sha1(keys) => run(keys, scheme, S::NAME, incoming, signature, now),
+            KeySet::Sha1(keys) => {
+                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+            }
             #[cfg(feature = "sha512")]
-            KeySet::Sha512(keys) => run(keys, scheme, S::NAME, incoming, signature, now),
+            KeySet::Sha512(keys) => {
+                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+            }
             #[cfg(feature = "ed25519")]
-            KeySet::Ed25519(keys) => run(keys, scheme, S::NAME, incoming, signature, now),
+            KeySet::Ed25519(keys) => {
+                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+            }
             #[cfg(feature = "p256")]
-            KeySet::P256(keys) => run(keys, scheme, S::NAME, incoming, signature, now),
-            KeySet::Token(keys) => run(keys, scheme, S::NAME, incoming, signature, now),
+            KeySet::P256(keys) => {
+                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+            }
+            KeySet::Token(keys) => {
+                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+            }
         }
     }
 }
@@ -1239,9 +1267,12 @@ impl<S: Sender + fmt::Debug> crate::Provider for Verifier<S> {
         let keys = Keys(&self.keys);
         let delivery = match self.spec.verify(&keys, &self.scheme, incoming, now) {
             Some(result) => result?,
+            None if self.scheme.is_plain_body() => {
+                self.verify_scheme::<true>(&self.scheme, incoming, None, now)?
+            }
             None => {
                 let (scheme, signature) = select(&self.scheme, incoming.headers);
-                self.verify_scheme(scheme, incoming, signature, now)?
+                self.verify_scheme::<false>(scheme, incoming, signature, now)?
             }
         };
         self.spec.finish_with_keys(&keys, delivery, incoming, now)

@@ -936,6 +936,21 @@ impl Scheme {
             .any(|part| matches!(part, Part::Method | Part::Url | Part::Path))
     }
 
+    /// The plain-body family (GitHub, Jira, Razorpay, Dropbox, …): one
+    /// plain signature header over the body alone, with no timestamp, no
+    /// signed id and no fallback header set. The engine verifies it with
+    /// those branches compiled out. Checked on every verification rather
+    /// than cached, so a scheme changed after it was built can never take
+    /// the shortcut.
+    #[inline]
+    pub(crate) fn is_plain_body(&self) -> bool {
+        matches!(&self.signature.syntax, Syntax::Plain { also, .. } if also.is_empty())
+            && matches!(self.content[..], [Part::Body])
+            && self.timestamp.is_none()
+            && !matches!(self.id, Source::SignedHeader(_))
+            && self.fallback.is_none()
+    }
+
     /// For a built-in sender whose own code covers the body another way:
     /// the content may leave out [`Part::Body`].
     #[allow(dead_code)]
@@ -1055,5 +1070,43 @@ impl fmt::Debug for Scheme {
             .field("event", &self.event)
             .field("challenge", &self.challenge)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only a plain header over the body alone, with nothing else to read,
+    /// takes the engine's plain-body path; every other shape runs in full.
+    #[test]
+    fn only_the_plain_body_family_takes_the_short_path() {
+        let plain = Scheme::hmac_sha256();
+        assert!(plain.is_plain_body());
+        assert!(plain.clone().id(Id::header_static("x-id")).is_plain_body());
+        let others = [
+            plain.clone().content([Part::literal("v0:"), Part::Body]),
+            plain
+                .clone()
+                .content([Part::configured("https://example.com/hook"), Part::Body]),
+            plain.clone().timestamp(Timestamp::header_static("x-ts")),
+            plain.clone().id(Id::signed_header_static("x-id")),
+            plain.clone().fallback(Scheme::hmac_sha256()),
+            plain.clone().signature(
+                Signature::plain("x-a", "")
+                    .unwrap()
+                    .or_header("x-b")
+                    .unwrap(),
+            ),
+            plain
+                .clone()
+                .signature(Signature::list("x-sig", ',', "v1").unwrap()),
+            plain
+                .clone()
+                .signature(Signature::token("x-token").unwrap()),
+        ];
+        for scheme in others {
+            assert!(!scheme.is_plain_body(), "{scheme:?}");
+        }
     }
 }
