@@ -755,6 +755,45 @@ mod tests {
     }
 
     #[test]
+    fn a_claim_for_is_held_for_its_own_in_flight_ttl() {
+        let store = MemoryStore::new().in_flight_ttl(Duration::from_secs(600));
+        let t0 = Duration::from_secs(1_000);
+        let Ok(Claim::Acquired(_)) = store.claim_held("k", t0, Duration::from_secs(2)) else {
+            panic!("the key was free")
+        };
+        assert_eq!(
+            store.claim_at("k", t0 + Duration::from_secs(1)),
+            Ok(Claim::InFlight)
+        );
+        acquired(store.claim_at("k", t0 + Duration::from_secs(2)));
+        // The store's own claim lasts its in-flight TTL.
+        assert_eq!(
+            store.claim_at("k", t0 + Duration::from_secs(500)),
+            Ok(Claim::InFlight)
+        );
+    }
+
+    #[test]
+    fn content_keys_never_equal_delivery_keys() {
+        let long = "y".repeat(500);
+        for content in ["d-1", "#abc", "@t:x", "", long.as_str()] {
+            let key = content_store_key("github", Some("a:b"), content);
+            assert!(key.starts_with("github:@a%3Ab:#key:"), "{key}");
+            for id in [
+                content.to_owned(),
+                format!("#key:{content}"),
+                format!("key:{content}"),
+            ] {
+                assert_ne!(key, store_key("github", Some("a:b"), &id));
+            }
+        }
+        assert_eq!(
+            content_store_key("github", None, &"y".repeat(500)).len(),
+            "github:#key:#".len() + 64
+        );
+    }
+
+    #[test]
     fn records_expire() {
         let store = MemoryStore::new()
             .ttl(Duration::from_secs(10))
