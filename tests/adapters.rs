@@ -762,7 +762,9 @@ async fn policies(addr: SocketAddr, shared: Arc<Shared>) {
     let via = |id: &str, extra: &[(&str, &str)]| {
         request(path, &with(signed_headers(id, "push", PUSH), extra), PUSH)
     };
-    let cases: &[(&str, &[(&str, &str)], u16, &str)] = &[
+    /// A delivery id, the headers the proxy adds, the status and kind.
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], u16, &'a str);
+    let cases: &[Case<'_>] = &[
         ("p-xff", &[("x-forwarded-for", "127.0.0.2")], 200, ""),
         (
             "p-xff-prepended",

@@ -5,8 +5,11 @@
 //!
 //! For each request [`Receiver::prepare`]:
 //!
-//! 1. refuses a `Content-Length` above the [body limit](Receiver::body_limit)
-//!    (413) before reading anything;
+//! 1. refuses, from the head alone ([`Receiver::screen`]), a sender whose
+//!    address is not [allowed](Receiver::allow_senders) (403; read from a
+//!    [trusted proxy](Receiver::trusted_proxies)'s forwarding header when
+//!    the peer is one), then a `Content-Length` above the
+//!    [body limit](Receiver::body_limit) (413), before reading anything;
 //! 2. picks the provider: the one given to [`Receiver::new`], or the one a
 //!    [`Resolve`]r finds from the request's [`Head`] (unknown tenant → 404,
 //!    disabled → 403, lookup failure → 503);
@@ -18,7 +21,12 @@
 //! 6. with a [`DeliveryStore`] ([`dedup`](Receiver::dedup)), claims the
 //!    [`store_key`]: a delivery already processed gets 200
 //!    `{"status":"duplicate"}`, one whose twin is being processed gets 409
-//!    `in_flight`, a store failure 503.
+//!    `in_flight`, a store failure 503;
+//! 7. with a [content key](Receiver::dedup_key), claims it too: while
+//!    another delivery holds it, 200 `{"status":"duplicate"}`.
+//!
+//! With an [`inbox`](Receiver::inbox), steps 6 and 7 become: claim the
+//! content key, accept into the inbox, answer 202.
 //!
 //! It then returns either an [`Answer`] to send as it is (a rejection, a
 //! pong, a duplicate) or an [`Accepted`] delivery: the adapter calls the
@@ -30,7 +38,9 @@
 //!
 //! Every rejection's body is `{"error":"<kind>","message":"<words>"}`
 //! ([`Error::kind`](crate::Error::kind) and its `Display`, never a secret
-//! or a MAC), the same in every adapter.
+//! or a MAC), the same in every adapter, unless the middleware has a
+//! rejection hook ([`VerifyLayer::on_reject`](crate::tower::VerifyLayer::on_reject),
+//! the actix `Verify::on_reject`).
 //!
 //! Nothing here reads the system clock: wall time and elapsed time come
 //! from the receiver's [`Clock`] ([`SystemClock`] by default).
@@ -500,7 +510,7 @@ impl Receiver {
     /// pull request that already has one pending). Defaults to none.
     ///
     /// The key is claimed in the [`dedup`](Receiver::dedup) store, under
-    /// [`content_store_key`](crate::dedup::content_store_key) (namespaced by
+    /// [`content_store_key`] (namespaced by
     /// provider and tenant, never equal to a delivery id's key), after the
     /// delivery id's own claim. It is released when the handler finishes,
     /// whatever its status: it coalesces concurrent work, it does not
@@ -846,7 +856,7 @@ impl Receiver {
         // delivery in flight is told 409 (it must not be lost), another
         // delivery with the same content is skipped.
         let content_guard = match self.claim_content(content).await {
-            Ok(Some(ContentClaim::Held(guard))) => Some(guard),
+            Ok(Some(ContentClaim::Held(guard))) => Some(Box::new(guard)),
             Ok(Some(ContentClaim::Taken)) => {
                 // Answered 200: the skipped delivery is settled as done,
                 // so its redelivery is a duplicate too.
@@ -1124,7 +1134,8 @@ pub struct Accepted {
     delivery: VerifiedDelivery,
     body: Bytes,
     guard: Option<ClaimGuard>,
-    content_guard: Option<ClaimGuard>,
+    // Boxed: only a receiver with a content key pays for it.
+    content_guard: Option<Box<ClaimGuard>>,
     report: Report,
     clock: Arc<dyn Clock>,
 }
@@ -1156,7 +1167,7 @@ impl Accepted {
         let success = status.is_success();
         // A content key is held while the delivery is processed, never
         // after ([`Receiver::dedup_key`]).
-        release(self.content_guard.take()).await;
+        release(self.content_guard.take().map(|guard| *guard)).await;
         if let Some(guard) = self.guard.take() {
             #[cfg(feature = "tracing")]
             let key = guard.key().to_owned();
