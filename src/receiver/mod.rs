@@ -507,7 +507,9 @@ impl Receiver {
     /// apply to. A second delivery whose key is held gets 200
     /// `{"status":"duplicate"}` without the handler (its sender does not
     /// retry it: it is skipped on purpose, as Nectr skips a review for a
-    /// pull request that already has one pending). Defaults to none.
+    /// pull request that already has one pending); its own delivery id is
+    /// recorded as processed, so its redelivery is a duplicate too.
+    /// Defaults to none.
     ///
     /// The key is claimed in the [`dedup`](Receiver::dedup) store, under
     /// [`content_store_key`] (namespaced by
