@@ -1428,6 +1428,58 @@ mod tests {
         assert!(!format!("{head:?}").contains("x-hub"));
     }
 
+    /// Drives a future that never waits (the memory store, bytes in hand).
+    fn ready<F: Future>(future: F) -> F::Output {
+        let waker = std::task::Waker::noop();
+        let mut cx = std::task::Context::from_waker(waker);
+        let mut future = std::pin::pin!(future);
+        loop {
+            if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                return output;
+            }
+        }
+    }
+
+    #[test]
+    fn prepare_applies_the_sender_policy_before_reading_the_body() {
+        let github = GitHub::new("s").unwrap();
+        let body = Bytes::from_static(b"{}");
+        let headers = github
+            .sign_headers(&crate::Outgoing::new(&body).id("d-1").event("push"))
+            .unwrap();
+        let receiver = Receiver::new(github)
+            .allow_senders(["192.0.2.0/24"])
+            .unwrap()
+            .trusted_proxies(["10.0.0.1"])
+            .unwrap();
+        let run = |peer: Option<&str>| {
+            let head = Head::new("POST", "/", &headers).with_peer(peer.map(|p| p.parse().unwrap()));
+            let read = |_: usize| -> std::future::Ready<Result<Bytes, Error>> {
+                panic!("the body is read only for an allowed sender")
+            };
+            match ready(receiver.prepare(&head, read)) {
+                Step::Answer(answer) => answer.status().as_u16(),
+                Step::Handle(_) => unreachable!(),
+            }
+        };
+        assert_eq!(run(None), 403);
+        assert_eq!(run(Some("198.51.100.1")), 403);
+        assert_eq!(run(Some("10.0.0.1")), 403, "the proxy itself, no header");
+        let head = Head::new("POST", "/", &headers).with_peer(Some("192.0.2.7".parse().unwrap()));
+        assert!(matches!(
+            ready(receiver.prepare(&head, read_bytes(body.clone()))),
+            Step::Handle(_)
+        ));
+        // Through the trusted proxy, from an allowed client.
+        let mut forwarded = headers.clone();
+        forwarded.insert("x-forwarded-for", "192.0.2.8".parse().unwrap());
+        let head = Head::new("POST", "/", &forwarded).with_peer(Some("10.0.0.1".parse().unwrap()));
+        assert!(matches!(
+            ready(receiver.prepare(&head, read_bytes(body))),
+            Step::Handle(_)
+        ));
+    }
+
     #[test]
     fn a_declared_oversize_body_is_refused_from_the_headers() {
         let receiver = Receiver::new(GitHub::new("s").unwrap()).body_limit(10);
