@@ -53,9 +53,10 @@ pub const TIMESTAMP_FIELD: &str = "webhookTimestamp";
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(60);
 
 /// The addresses Linear sends webhooks from, which Linear publishes and
-/// recommends allowing ([Linear webhooks](https://linear.app/developers/webhooks),
-/// as quoted in hooksig's issue 13; Linear may change them, so check the
-/// page when a delivery is refused). For
+/// recommends allowing ([Linear webhooks](https://linear.app/developers/webhooks)),
+/// as listed when this constant was written. Linear can add addresses:
+/// check the page when a genuine delivery is refused with 403, and add
+/// the new ones beside these. For
 /// [`Receiver::allow_senders`](crate::receiver::Receiver::allow_senders)
 /// and the adapters' option of the same name:
 ///
@@ -64,6 +65,9 @@ pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(60);
 /// use hooksig::{linear::{self, Linear}, receiver::Receiver};
 ///
 /// let receiver = Receiver::new(Linear::new("lin_wh_secret")?).allow_senders(linear::SENDER_IPS)?;
+/// // With an address Linear added since:
+/// let more = linear::SENDER_IPS.into_iter().chain(["192.0.2.10"]);
+/// let receiver = Receiver::new(Linear::new("lin_wh_secret")?).allow_senders(more)?;
 /// # let _ = receiver;
 /// # }
 /// # Ok::<(), hooksig::Error>(())
