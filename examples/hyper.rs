@@ -24,7 +24,7 @@ use http::{Request, Response, StatusCode};
 use http_body_util::Full;
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
-use tower::Layer;
+use tower::{Layer, ServiceExt};
 
 async fn handle(request: Request<Full<Bytes>>) -> Result<Response<Full<Bytes>>, Infallible> {
     if request.uri().path() != "/webhooks/github" {
@@ -63,11 +63,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(&bind).await?;
     println!("listening on http://{}", listener.local_addr()?);
     loop {
-        let (stream, _) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => accepted?,
             _ = tokio::signal::ctrl_c() => return Ok(()),
         };
-        let service = TowerToHyperService::new(service.clone());
+        // The peer's address in each request's extensions, where the
+        // layer's sender allow-list (`.allow_senders(..)?`) reads it.
+        let service =
+            service
+                .clone()
+                .map_request(move |mut request: Request<hyper::body::Incoming>| {
+                    request.extensions_mut().insert(peer);
+                    request
+                });
+        let service = TowerToHyperService::new(service);
         tokio::spawn(async move {
             let connection = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service);

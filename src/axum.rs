@@ -33,6 +33,13 @@
 //! With a larger state, implement `FromRef<YourState> for Receiver` (or
 //! derive it with axum's `FromRef` macro).
 //!
+//! The receiver's [sender policy](Receiver::allow_senders) reads the peer
+//! from axum's `ConnectInfo<SocketAddr>`: serve the router with
+//! `into_make_service_with_connect_info::<SocketAddr>()`, or every request
+//! is refused (fail closed). An extractor has no rejection hook: to answer
+//! with statuses of your own, take `Result<Verified, Rejection>` and map
+//! [`Rejection::error`].
+//!
 //! An extractor cannot see the handler's answer: with duplicate
 //! suppression, call [`Verified::complete`] when the handler succeeded. A
 //! `Verified` dropped without it (an error returned, a panic, a cancelled

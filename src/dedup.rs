@@ -142,6 +142,24 @@ pub trait DeliveryStore: Send + Sync {
     /// Does nothing when `token` no longer holds the key.
     fn release<'a>(&'a self, key: &'a str, token: Token) -> BoxFuture<'a, Result<(), Error>>;
 
+    /// Claims `key` as [`claim`](DeliveryStore::claim) does, but held for
+    /// at most `in_flight` (instead of the store's in-flight TTL) when it
+    /// is neither completed nor released: the receiver's content keys
+    /// ([`Receiver::dedup_key`](crate::receiver::Receiver::dedup_key)) have
+    /// their own TTL.
+    ///
+    /// The default ignores `in_flight` and calls `claim`, so a store of
+    /// yours keeps working with its own in-flight TTL; [`MemoryStore`] and
+    /// `RedisStore` honour it.
+    fn claim_for<'a>(
+        &'a self,
+        key: &'a str,
+        in_flight: Duration,
+    ) -> BoxFuture<'a, Result<Claim, Error>> {
+        let _ = in_flight;
+        self.claim(key)
+    }
+
     /// Releases the claim without waiting, from a destructor: called when
     /// the middleware's response future is dropped mid-flight (the client
     /// disconnected, the server shut down, the handler panicked).
@@ -163,6 +181,13 @@ impl<D: DeliveryStore + ?Sized> DeliveryStore for Arc<D> {
     }
     fn release<'a>(&'a self, key: &'a str, token: Token) -> BoxFuture<'a, Result<(), Error>> {
         (**self).release(key, token)
+    }
+    fn claim_for<'a>(
+        &'a self,
+        key: &'a str,
+        in_flight: Duration,
+    ) -> BoxFuture<'a, Result<Claim, Error>> {
+        (**self).claim_for(key, in_flight)
     }
     fn abandon(&self, key: &str, token: Token) {
         (**self).abandon(key, token);
@@ -344,6 +369,10 @@ impl MemoryStore {
     }
 
     fn claim_at(&self, key: &str, now: Duration) -> Result<Claim, Error> {
+        self.claim_held(key, now, self.in_flight_ttl)
+    }
+
+    fn claim_held(&self, key: &str, now: Duration, in_flight: Duration) -> Result<Claim, Error> {
         let mut state = self.lock();
         state.purge_done(now);
         match state.map.get(key).copied() {
@@ -360,7 +389,7 @@ impl MemoryStore {
         }
         state.make_room(self.capacity, now)?;
         let token = Token::new();
-        let until = now.saturating_add(self.in_flight_ttl);
+        let until = now.saturating_add(in_flight);
         state
             .map
             .insert(Arc::from(key), Entry::InFlight { token, until });
@@ -427,6 +456,15 @@ impl DeliveryStore for MemoryStore {
         Box::pin(std::future::ready(Ok(())))
     }
 
+    fn claim_for<'a>(
+        &'a self,
+        key: &'a str,
+        in_flight: Duration,
+    ) -> BoxFuture<'a, Result<Claim, Error>> {
+        let result = self.claim_held(key, self.clock.monotonic(), in_flight);
+        Box::pin(std::future::ready(result))
+    }
+
     fn abandon(&self, key: &str, token: Token) {
         self.release_now(key, token);
     }
@@ -460,12 +498,55 @@ pub const MAX_VERBATIM_ID: usize = 128;
 /// ```
 #[must_use]
 pub fn store_key(provider: &str, tenant: Option<&str>, id: &str) -> String {
+    let mut key = key_prefix(provider, tenant, id.len().min(MAX_VERBATIM_ID) + 1);
+    if id.len() > MAX_VERBATIM_ID || id.starts_with(['@', '#']) {
+        push_hash(&mut key, id);
+    } else {
+        key.push_str(id);
+    }
+    key
+}
+
+/// The store key of a content key ([`Receiver::dedup_key`](crate::receiver::Receiver::dedup_key)):
+/// `provider:#key:<key>` or `provider:@tenant:#key:<key>`, the key hashed
+/// as in [`store_key`] when it is longer than [`MAX_VERBATIM_ID`] bytes.
+/// It never equals a delivery's [`store_key`], whose part after the
+/// provider and tenant is a verbatim id (never starting with `#`) or `#`
+/// and 64 hex digits (never `#key:`).
+///
+/// ```
+/// use hooksig::dedup::{content_store_key, store_key};
+/// assert_eq!(content_store_key("github", None, "pr-42"), "github:#key:pr-42");
+/// assert_ne!(content_store_key("github", None, "d-1"), store_key("github", None, "#key:d-1"));
+/// ```
+#[must_use]
+pub fn content_store_key(provider: &str, tenant: Option<&str>, content: &str) -> String {
+    let mut key = key_prefix(provider, tenant, content.len().min(MAX_VERBATIM_ID) + 6);
+    key.push_str("#key:");
+    if content.len() > MAX_VERBATIM_ID {
+        push_hash(&mut key, content);
+    } else {
+        key.push_str(content);
+    }
+    key
+}
+
+/// `#` and the lowercase hex SHA-256 of `text`.
+fn push_hash(key: &mut String, text: &str) {
     use sha2::Digest as _;
     use std::fmt::Write as _;
 
-    let mut key = String::with_capacity(
-        provider.len() + tenant.map_or(0, |t| t.len() + 2) + id.len().min(MAX_VERBATIM_ID) + 2,
-    );
+    key.push('#');
+    for byte in sha2::Sha256::digest(text.as_bytes()) {
+        let _ = write!(key, "{byte:02x}");
+    }
+}
+
+/// `provider:` or `provider:@tenant:`, the tenant percent-encoded, with
+/// room for `more` bytes.
+fn key_prefix(provider: &str, tenant: Option<&str>, more: usize) -> String {
+    let mut key =
+        String::with_capacity(provider.len() + tenant.map_or(0, |t| t.len() + 2) + more + 1);
     key.push_str(provider);
     key.push(':');
     if let Some(tenant) = tenant {
@@ -479,14 +560,6 @@ pub fn store_key(provider: &str, tenant: Option<&str>, id: &str) -> String {
             }
         }
         key.push(':');
-    }
-    if id.len() > MAX_VERBATIM_ID || id.starts_with(['@', '#']) {
-        key.push('#');
-        for byte in sha2::Sha256::digest(id.as_bytes()) {
-            let _ = write!(key, "{byte:02x}");
-        }
-    } else {
-        key.push_str(id);
     }
     key
 }
@@ -550,6 +623,33 @@ impl ClaimGuard {
             Claim::Done => Claimed::Done,
             Claim::InFlight => Claimed::InFlight,
         })
+    }
+
+    /// Claims `key` in `store`, held at most `in_flight` when never
+    /// settled ([`DeliveryStore::claim_for`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`DeliveryStore::claim`]: [`Error::StoreUnavailable`].
+    pub async fn claim_for(
+        store: &Arc<dyn DeliveryStore>,
+        key: String,
+        in_flight: Duration,
+    ) -> Result<Claimed, Error> {
+        Ok(match store.claim_for(&key, in_flight).await? {
+            Claim::Acquired(token) => {
+                Claimed::Acquired(ClaimGuard::new(Arc::clone(store), key, token))
+            }
+            Claim::Done => Claimed::Done,
+            Claim::InFlight => Claimed::InFlight,
+        })
+    }
+
+    /// Leaves the claim to expire after its in-flight TTL: neither
+    /// completed, released nor abandoned.
+    #[cfg_attr(not(feature = "inbox"), allow(dead_code))]
+    pub(crate) fn keep(mut self) {
+        self.settled = true;
     }
 
     /// Guards a claim already made on `key` with `token`.
@@ -652,6 +752,45 @@ mod tests {
         // Releasing with a stale token does not forget a done record.
         store.release_now("k", token);
         assert_eq!(store.claim_at("k", t0), Ok(Claim::Done));
+    }
+
+    #[test]
+    fn a_claim_for_is_held_for_its_own_in_flight_ttl() {
+        let store = MemoryStore::new().in_flight_ttl(Duration::from_secs(600));
+        let t0 = Duration::from_secs(1_000);
+        let Ok(Claim::Acquired(_)) = store.claim_held("k", t0, Duration::from_secs(2)) else {
+            panic!("the key was free")
+        };
+        assert_eq!(
+            store.claim_at("k", t0 + Duration::from_secs(1)),
+            Ok(Claim::InFlight)
+        );
+        acquired(store.claim_at("k", t0 + Duration::from_secs(2)));
+        // The store's own claim lasts its in-flight TTL.
+        assert_eq!(
+            store.claim_at("k", t0 + Duration::from_secs(500)),
+            Ok(Claim::InFlight)
+        );
+    }
+
+    #[test]
+    fn content_keys_never_equal_delivery_keys() {
+        let long = "y".repeat(500);
+        for content in ["d-1", "#abc", "@t:x", "", long.as_str()] {
+            let key = content_store_key("github", Some("a:b"), content);
+            assert!(key.starts_with("github:@a%3Ab:#key:"), "{key}");
+            for id in [
+                content.to_owned(),
+                format!("#key:{content}"),
+                format!("key:{content}"),
+            ] {
+                assert_ne!(key, store_key("github", Some("a:b"), &id));
+            }
+        }
+        assert_eq!(
+            content_store_key("github", None, &"y".repeat(500)).len(),
+            "github:#key:#".len() + 64
+        );
     }
 
     #[test]

@@ -139,6 +139,22 @@ pub enum Error {
     /// a 2xx); the sender should retry.
     #[error("inbox is unavailable")]
     InboxUnavailable,
+
+    /// The request's sender address is not in the receiver's allow-list
+    /// ([`Receiver::allow_senders`](crate::receiver::Receiver::allow_senders)),
+    /// or could not be known (no peer address, an `unknown` or obfuscated
+    /// `Forwarded` hop). Refused before the body is read.
+    #[error("sender address is not allowed")]
+    SenderRefused,
+
+    /// An allow-list or trusted-proxy entry is neither an IP address nor a
+    /// CIDR network; the entry (at most its first 64 characters) is quoted.
+    /// Returned when the receiver is configured, never while a request is
+    /// handled.
+    #[error(
+        "invalid network `{0}`: expected an address such as `192.0.2.1` or `2001:db8::1`, or a network such as `192.0.2.0/24`"
+    )]
+    InvalidNetwork(String),
 }
 
 impl Error {
@@ -150,10 +166,10 @@ impl Error {
     /// | body does not deserialize into the handler's type | 400 Bad Request |
     /// | signature mismatch; timestamp too old or in the future | 401 Unauthorized |
     /// | body unreadable | 400 Bad Request |
-    /// | invalid configuration (a server bug, not the sender's) | 500 Internal Server Error |
+    /// | invalid configuration or network (a server bug, not the sender's) | 500 Internal Server Error |
     /// | body too large | 413 Payload Too Large |
     /// | unknown tenant | 404 Not Found |
-    /// | disabled tenant | 403 Forbidden |
+    /// | disabled tenant; sender address not allowed | 403 Forbidden |
     /// | delivery with the same id in flight | 409 Conflict |
     /// | tenant lookup, duplicate store or inbox unavailable | 503 Service Unavailable |
     ///
@@ -173,10 +189,10 @@ impl Error {
             Error::SignatureMismatch | Error::TimestampTooOld | Error::TimestampInFuture => {
                 StatusCode::UNAUTHORIZED
             }
-            Error::InvalidConfig(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::InvalidConfig(_) | Error::InvalidNetwork(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Error::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Error::UnknownTenant => StatusCode::NOT_FOUND,
-            Error::DisabledTenant => StatusCode::FORBIDDEN,
+            Error::DisabledTenant | Error::SenderRefused => StatusCode::FORBIDDEN,
             Error::InFlight => StatusCode::CONFLICT,
             Error::ResolverUnavailable | Error::StoreUnavailable | Error::InboxUnavailable => {
                 StatusCode::SERVICE_UNAVAILABLE
@@ -211,6 +227,8 @@ impl Error {
             Error::StoreUnavailable => "store_unavailable",
             Error::InFlight => "in_flight",
             Error::InboxUnavailable => "inbox_unavailable",
+            Error::SenderRefused => "sender_refused",
+            Error::InvalidNetwork(_) => "invalid_network",
         }
     }
 }
@@ -342,6 +360,8 @@ mod tests {
             (Error::StoreUnavailable, 503, "store_unavailable"),
             (Error::InFlight, 409, "in_flight"),
             (Error::InboxUnavailable, 503, "inbox_unavailable"),
+            (Error::SenderRefused, 403, "sender_refused"),
+            (Error::InvalidNetwork("x/33".into()), 500, "invalid_network"),
         ];
         for (err, status, kind) in all {
             assert_eq!(err.status(), status, "{err}");

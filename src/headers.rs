@@ -49,6 +49,37 @@ pub trait Headers: Sync {
     /// Looks up the header `name`, matching ASCII case-insensitively, and
     /// says whether it is absent, present once, or repeated.
     fn lookup(&self, name: &str) -> Lookup<'_>;
+
+    /// Calls `each` with every value of the header `name`, in the order
+    /// received, for list headers that may arrive on several lines
+    /// (`Forwarded`, `X-Forwarded-For`), and says whether it could.
+    ///
+    /// The default lists a missing or single header and returns `false`
+    /// for a repeated one, which it cannot list: the receiver then treats
+    /// the header as malformed rather than guess. The implementations for
+    /// `http`'s, actix's and `http` 0.2's header maps and for pairs list
+    /// every line. Only the receiver's sender policy
+    /// ([`Receiver::trusted_proxies`](crate::receiver::Receiver::trusted_proxies))
+    /// calls it.
+    ///
+    /// ```
+    /// use hooksig::Headers;
+    ///
+    /// let headers = [("X-Forwarded-For", "192.0.2.1"), ("x-forwarded-for", "198.51.100.7")];
+    /// let mut lines = Vec::new();
+    /// assert!(headers.each_value("x-forwarded-for", &mut |value| lines.push(value.to_vec())));
+    /// assert_eq!(lines, [b"192.0.2.1".to_vec(), b"198.51.100.7".to_vec()]);
+    /// ```
+    fn each_value(&self, name: &str, each: &mut dyn FnMut(&[u8])) -> bool {
+        match self.lookup(name) {
+            Lookup::Missing => true,
+            Lookup::One(value) => {
+                each(value);
+                true
+            }
+            Lookup::Repeated => false,
+        }
+    }
 }
 
 /// What a [`Headers::lookup`] found.
@@ -147,6 +178,13 @@ impl Headers for http02::HeaderMap {
             (Some(_), Some(_)) => Lookup::Repeated,
         }
     }
+
+    fn each_value(&self, name: &str, each: &mut dyn FnMut(&[u8])) -> bool {
+        self.get_all(name)
+            .iter()
+            .for_each(|value| each(value.as_bytes()));
+        true
+    }
 }
 
 impl Headers for http::HeaderMap {
@@ -158,6 +196,26 @@ impl Headers for http::HeaderMap {
             (Some(_), Some(_)) => Lookup::Repeated,
         }
     }
+
+    fn each_value(&self, name: &str, each: &mut dyn FnMut(&[u8])) -> bool {
+        self.get_all(name)
+            .iter()
+            .for_each(|value| each(value.as_bytes()));
+        true
+    }
+}
+
+/// Every value of `name` among `(name, value)` pairs, in order.
+fn each_in_pairs<K, V>(pairs: &[(K, V)], name: &str, each: &mut dyn FnMut(&[u8])) -> bool
+where
+    K: AsRef<str>,
+    V: AsRef<[u8]>,
+{
+    pairs
+        .iter()
+        .filter(|(key, _)| key.as_ref().eq_ignore_ascii_case(name))
+        .for_each(|(_, value)| each(value.as_ref()));
+    true
 }
 
 fn lookup_pairs<'a, K, V>(pairs: &'a [(K, V)], name: &str) -> Lookup<'a>
@@ -181,6 +239,10 @@ where
     fn lookup(&self, name: &str) -> Lookup<'_> {
         lookup_pairs(self, name)
     }
+
+    fn each_value(&self, name: &str, each: &mut dyn FnMut(&[u8])) -> bool {
+        each_in_pairs(self, name, each)
+    }
 }
 
 impl<K, V, const N: usize> Headers for [(K, V); N]
@@ -190,6 +252,10 @@ where
 {
     fn lookup(&self, name: &str) -> Lookup<'_> {
         lookup_pairs(self, name)
+    }
+
+    fn each_value(&self, name: &str, each: &mut dyn FnMut(&[u8])) -> bool {
+        each_in_pairs(self, name, each)
     }
 }
 
@@ -201,11 +267,19 @@ where
     fn lookup(&self, name: &str) -> Lookup<'_> {
         lookup_pairs(self, name)
     }
+
+    fn each_value(&self, name: &str, each: &mut dyn FnMut(&[u8])) -> bool {
+        each_in_pairs(self, name, each)
+    }
 }
 
 impl<H: Headers + ?Sized> Headers for &H {
     fn lookup(&self, name: &str) -> Lookup<'_> {
         (**self).lookup(name)
+    }
+
+    fn each_value(&self, name: &str, each: &mut dyn FnMut(&[u8])) -> bool {
+        (**self).each_value(name, each)
     }
 }
 

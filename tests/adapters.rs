@@ -63,6 +63,37 @@ impl Shared {
     }
 }
 
+/// How an adapter is started: the receiver it runs, whether the
+/// middleware adapters get the rejection hook (401 → 403, a text body),
+/// and the address the server binds (`[::]` makes every IPv4 peer an
+/// IPv4-mapped IPv6 address).
+#[derive(Clone, Copy)]
+struct Setup {
+    receiver: fn() -> Receiver,
+    hook: bool,
+    bind: &'static str,
+}
+
+const PLAIN: Setup = Setup {
+    receiver,
+    hook: false,
+    bind: "127.0.0.1:0",
+};
+
+/// The address the client connects to: loopback on the bound port.
+fn local(addr: SocketAddr) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], addr.port()))
+}
+
+/// The rejection hook of the middleware adapters: a bad signature is 403
+/// (as Nectr answers), every rejection a text body naming its kind.
+fn hook_status(error: &hooksig::Error) -> u16 {
+    match error.status().as_u16() {
+        401 => 403,
+        status => status,
+    }
+}
+
 /// The receiver every adapter runs: GitHub through path tenants (`acme`
 /// enabled, `gone` disabled), pings answered, dedup in memory, 64 KiB.
 fn receiver() -> Receiver {
@@ -92,14 +123,28 @@ mod tower_adapter {
         http::StatusCode::from_u16(status).unwrap()
     }
 
-    pub(super) async fn start(shared: Arc<Shared>) -> SocketAddr {
+    pub(super) fn layer(setup: Setup) -> VerifyLayer {
+        let layer = VerifyLayer::from_receiver((setup.receiver)());
+        if !setup.hook {
+            return layer;
+        }
+        layer.on_reject(|error: &hooksig::Error| {
+            http::Response::builder()
+                .status(hook_status(error))
+                .header("content-type", "text/plain")
+                .body(format!("refused: {}", error.kind()))
+                .unwrap()
+        })
+    }
+
+    pub(super) async fn start(shared: Arc<Shared>, setup: Setup) -> SocketAddr {
         let app = Router::new()
             .route(
                 "/webhooks/{tenant}",
-                post(handler).route_layer(VerifyLayer::from_receiver(receiver())),
+                post(handler).route_layer(layer(setup)),
             )
             .with_state(shared);
-        serve_axum(app).await
+        serve_axum(app, setup.bind).await
     }
 }
 
@@ -132,38 +177,47 @@ mod axum_extractor {
         status
     }
 
-    pub(super) async fn start(shared: Arc<Shared>) -> SocketAddr {
+    pub(super) async fn start(shared: Arc<Shared>, setup: Setup) -> SocketAddr {
         let state = AppState {
-            receiver: receiver(),
+            receiver: (setup.receiver)(),
             shared,
         };
         let app = Router::new()
             .route("/webhooks/{tenant}", post(handler))
             .with_state(state);
-        serve_axum(app).await
+        serve_axum(app, setup.bind).await
     }
 }
 
-async fn serve_axum(app: axum::Router) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+/// Serves `app` with axum's `ConnectInfo<SocketAddr>`, the peer address
+/// the receiver reads.
+async fn serve_axum(app: axum::Router, bind: &str) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind(bind).await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+    local(addr)
 }
 
 mod hyper_adapter {
     use super::*;
     use bytes::Bytes;
-    use hooksig::tower::VerifyLayer;
     use http_body_util::Full;
     use hyper_util::rt::TokioIo;
     use hyper_util::service::TowerToHyperService;
-    use tower::Layer;
+    use tower::{Layer, ServiceExt};
 
     /// A plain hyper 1 server: tower's `service_fn` inside `VerifyLayer`,
     /// served through hyper-util's `TowerToHyperService`, as
-    /// examples/hyper.rs does.
-    pub(super) async fn start(shared: Arc<Shared>) -> SocketAddr {
+    /// examples/hyper.rs does, the peer's `SocketAddr` inserted in each
+    /// request's extensions.
+    pub(super) async fn start(shared: Arc<Shared>, setup: Setup) -> SocketAddr {
         let handler = tower::service_fn(move |request: http::Request<Full<Bytes>>| {
             let shared = Arc::clone(&shared);
             async move {
@@ -181,13 +235,19 @@ mod hyper_adapter {
                 Ok::<_, std::convert::Infallible>(response)
             }
         });
-        let service = VerifyLayer::from_receiver(receiver()).layer(handler);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let service = super::tower_adapter::layer(setup).layer(handler);
+        let listener = tokio::net::TcpListener::bind(setup.bind).await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
             loop {
-                let (stream, _) = listener.accept().await.unwrap();
-                let service = TowerToHyperService::new(service.clone());
+                let (stream, peer) = listener.accept().await.unwrap();
+                let service = service.clone().map_request(
+                    move |mut request: http::Request<hyper::body::Incoming>| {
+                        request.extensions_mut().insert(peer);
+                        request
+                    },
+                );
+                let service = TowerToHyperService::new(service);
                 tokio::spawn(async move {
                     let _ = hyper::server::conn::http1::Builder::new()
                         .serve_connection(TokioIo::new(stream), service)
@@ -195,7 +255,7 @@ mod hyper_adapter {
                 });
             }
         });
-        addr
+        local(addr)
     }
 }
 
@@ -223,12 +283,20 @@ mod actix_adapter {
     /// Runs an actix server on its own thread (actix's runtime is
     /// single-threaded per worker); `with_middleware` picks the
     /// middleware or the extractor alone.
-    pub(super) fn start(shared: Arc<Shared>, with_middleware: bool) -> SocketAddr {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    pub(super) fn start(shared: Arc<Shared>, with_middleware: bool, setup: Setup) -> SocketAddr {
+        let listener = std::net::TcpListener::bind(setup.bind).unwrap();
         let addr = listener.local_addr().unwrap();
         let data = web::Data::from(shared);
-        let verify = Verify::from_receiver(receiver());
-        let receiver = receiver();
+        let mut verify = Verify::from_receiver((setup.receiver)());
+        if setup.hook {
+            verify = verify.on_reject(|error: &hooksig::Error| {
+                let status = actix_web::http::StatusCode::from_u16(hook_status(error)).unwrap();
+                HttpResponse::build(status)
+                    .content_type("text/plain")
+                    .body(format!("refused: {}", error.kind()))
+            });
+        }
+        let receiver = (setup.receiver)();
         std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
                 HttpServer::new(move || {
@@ -255,7 +323,7 @@ mod actix_adapter {
                 .unwrap();
             });
         });
-        addr
+        local(addr)
     }
 }
 
@@ -296,7 +364,20 @@ fn request(path: &str, headers: &[(String, String)], body: &[u8]) -> Vec<u8> {
 
 /// Sends `raw` and reads the answer: status and body (chunked decoded).
 async fn exchange(addr: SocketAddr, raw: &[u8]) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let stream = TcpStream::connect(addr).await.unwrap();
+    exchange_on(stream, raw).await
+}
+
+/// [`exchange`] from the loopback address `source` (`127.0.0.2`, …): the
+/// peer address the server sees.
+async fn exchange_from(source: [u8; 4], addr: SocketAddr, raw: &[u8]) -> (u16, String) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(SocketAddr::from((source, 0))).unwrap();
+    let stream = socket.connect(addr).await.unwrap();
+    exchange_on(stream, raw).await
+}
+
+async fn exchange_on(mut stream: TcpStream, raw: &[u8]) -> (u16, String) {
     // The server may answer (413) and close before taking everything.
     let _ = stream.write_all(raw).await;
     let mut buffer = Vec::new();
@@ -507,35 +588,35 @@ async fn conformance(addr: SocketAddr, shared: Arc<Shared>) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tower_layer_conforms() {
     let shared = Shared::new();
-    let addr = tower_adapter::start(Arc::clone(&shared)).await;
+    let addr = tower_adapter::start(Arc::clone(&shared), PLAIN).await;
     conformance(addr, shared).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plain_hyper_with_the_tower_layer_conforms() {
     let shared = Shared::new();
-    let addr = hyper_adapter::start(Arc::clone(&shared)).await;
+    let addr = hyper_adapter::start(Arc::clone(&shared), PLAIN).await;
     conformance(addr, shared).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn axum_extractor_conforms() {
     let shared = Shared::new();
-    let addr = axum_extractor::start(Arc::clone(&shared)).await;
+    let addr = axum_extractor::start(Arc::clone(&shared), PLAIN).await;
     conformance(addr, shared).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn actix_middleware_conforms() {
     let shared = Shared::new();
-    let addr = actix_adapter::start(Arc::clone(&shared), true);
+    let addr = actix_adapter::start(Arc::clone(&shared), true, PLAIN);
     conformance(addr, shared).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn actix_extractor_conforms() {
     let shared = Shared::new();
-    let addr = actix_adapter::start(Arc::clone(&shared), false);
+    let addr = actix_adapter::start(Arc::clone(&shared), false, PLAIN);
     conformance(addr, shared).await;
 }
 
@@ -561,4 +642,600 @@ fn actix_extractor_without_a_receiver_is_a_500_configuration_error() {
             "invalid_config"
         );
     });
+}
+
+// ---- receiver policies: sender addresses, content keys, own statuses ----
+
+/// The sender allowed, the trusted proxy, and an address neither is.
+const SENDER: [u8; 4] = [127, 0, 0, 2];
+const PROXY: [u8; 4] = [127, 0, 0, 3];
+const STRANGER: [u8; 4] = [127, 0, 0, 1];
+
+/// The conformance receiver with an allow-list (`127.0.0.2`), a trusted
+/// proxy (`127.0.0.3`) and a content key: the pull request's number.
+fn policy_receiver() -> Receiver {
+    receiver()
+        .allow_senders(["127.0.0.2", "10.9.0.0/16"])
+        .unwrap()
+        .trusted_proxies(["127.0.0.3/32"])
+        .unwrap()
+        .dedup_key(|delivery| {
+            let body: serde_json::Value = delivery.json().ok()?;
+            let number = body["pull_request"]["number"].as_u64()?;
+            Some(format!("pr-{number}"))
+        })
+        .dedup_key_ttl(Duration::from_secs(60))
+}
+
+const POLICIES: Setup = Setup {
+    receiver: policy_receiver,
+    hook: false,
+    bind: "127.0.0.1:0",
+};
+
+/// The same, on a dual-stack `[::]` socket: every peer is
+/// `::ffff:127.0.0.x` and must match the IPv4 rules.
+const POLICIES_DUAL_STACK: Setup = Setup {
+    bind: "[::]:0",
+    ..POLICIES
+};
+
+fn with(mut headers: Vec<(String, String)>, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+    headers.extend(
+        extra
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string())),
+    );
+    headers
+}
+
+fn pull_request(number: u64) -> Vec<u8> {
+    format!(r#"{{"action":"synchronize","pull_request":{{"number":{number}}}}}"#).into_bytes()
+}
+
+async fn policies(addr: SocketAddr, shared: Arc<Shared>) {
+    let path = "/webhooks/acme";
+    let signed = |id: &str| request(path, &signed_headers(id, "push", PUSH), PUSH);
+
+    // the allowed sender → handler
+    assert_eq!(exchange_from(SENDER, addr, &signed("p-ok")).await.0, 200);
+    assert_eq!(shared.calls(), 1);
+
+    // another address → 403, the handler not called
+    let (status, body) = exchange_from(STRANGER, addr, &signed("p-stranger")).await;
+    assert_eq!(
+        (status, error_kind(&body).as_str()),
+        (403, "sender_refused")
+    );
+
+    // refused before the body is read: a declared oversize body is 403,
+    // not 413 ...
+    let big = vec![b' '; LIMIT + 1];
+    let big_headers = signed_headers("p-big", "push", &big);
+    let mut raw = head(
+        path,
+        &big_headers,
+        &format!("content-length: {}\r\n", LIMIT * 4),
+    );
+    raw.extend_from_slice(&big[..100]);
+    let (status, body) = exchange_from(STRANGER, addr, &raw).await;
+    assert_eq!(
+        (status, error_kind(&body).as_str()),
+        (403, "sender_refused")
+    );
+    // ... and a chunked body that never ends is answered at once (reading
+    // it would wait for the client, which sends nothing more)
+    let mut raw = head(
+        path,
+        &signed_headers("p-endless", "push", PUSH),
+        "transfer-encoding: chunked\r\n",
+    );
+    raw.extend_from_slice(b"5\r\n{\"ref\r\n");
+    let (status, body) = exchange_from(STRANGER, addr, &raw).await;
+    assert_eq!(
+        (status, error_kind(&body).as_str()),
+        (403, "sender_refused")
+    );
+    // the allowed sender's oversize body still gets 413
+    let mut raw = head(
+        path,
+        &big_headers,
+        &format!("content-length: {}\r\n", LIMIT * 4),
+    );
+    raw.extend_from_slice(&big[..100]);
+    assert_eq!(exchange_from(SENDER, addr, &raw).await.0, 413);
+    assert_eq!(shared.calls(), 1);
+
+    // a forwarding header from a peer that is not a trusted proxy is not
+    // believed
+    let spoofed = request(
+        path,
+        &with(
+            signed_headers("p-spoof", "push", PUSH),
+            &[("x-forwarded-for", "127.0.0.2")],
+        ),
+        PUSH,
+    );
+    assert_eq!(exchange_from(STRANGER, addr, &spoofed).await.0, 403);
+
+    // through the trusted proxy: the right-most untrusted hop
+    let via = |id: &str, extra: &[(&str, &str)]| {
+        request(path, &with(signed_headers(id, "push", PUSH), extra), PUSH)
+    };
+    /// A delivery id, the headers the proxy adds, the status and kind.
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], u16, &'a str);
+    let cases: &[Case<'_>] = &[
+        ("p-xff", &[("x-forwarded-for", "127.0.0.2")], 200, ""),
+        (
+            "p-xff-prepended",
+            &[("x-forwarded-for", "127.0.0.2, 127.0.0.9")],
+            403,
+            "sender_refused",
+        ),
+        (
+            "p-xff-lines",
+            &[
+                ("x-forwarded-for", "127.0.0.9"),
+                ("x-forwarded-for", "127.0.0.2, 127.0.0.3"),
+            ],
+            200,
+            "",
+        ),
+        (
+            "p-forwarded",
+            &[("forwarded", r#"for="127.0.0.2:4711";proto=https"#)],
+            200,
+            "",
+        ),
+        (
+            "p-forwarded-v6",
+            &[("forwarded", r#"for="[::ffff:10.9.1.1]""#)],
+            200,
+            "",
+        ),
+        (
+            "p-obfuscated",
+            &[("forwarded", "for=127.0.0.2, for=_hidden")],
+            403,
+            "sender_refused",
+        ),
+        (
+            "p-both",
+            &[
+                ("forwarded", "for=127.0.0.2"),
+                ("x-forwarded-for", "127.0.0.2"),
+            ],
+            400,
+            "malformed_header",
+        ),
+        (
+            "p-garbage",
+            &[("x-forwarded-for", "127.0.0.2, not-an-ip")],
+            400,
+            "malformed_header",
+        ),
+        // the proxy itself is not an allowed sender
+        ("p-no-header", &[], 403, "sender_refused"),
+    ];
+    let mut calls = shared.calls();
+    for (id, extra, expected, kind) in cases {
+        let (status, body) = exchange_from(PROXY, addr, &via(id, extra)).await;
+        assert_eq!(
+            (status, error_kind(&body).as_str()),
+            (*expected, *kind),
+            "{id}: {body}"
+        );
+        if *expected == 200 {
+            calls += 1;
+        }
+        assert_eq!(shared.calls(), calls, "{id}");
+    }
+
+    // content keys: while PR 7 is processed, another delivery for it is
+    // skipped (200 duplicate), and the same delivery's own retry is 409
+    let pr7 = pull_request(7);
+    let first = request(path, &signed_headers("p-pr7-a", "pull_request", &pr7), &pr7);
+    shared.hold.store(true, Ordering::SeqCst);
+    let entered = shared.entered.load(Ordering::SeqCst);
+    let running = tokio::spawn({
+        let first = first.clone();
+        async move { exchange_from(SENDER, addr, &first).await }
+    });
+    while shared.entered.load(Ordering::SeqCst) == entered {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let second = request(path, &signed_headers("p-pr7-b", "pull_request", &pr7), &pr7);
+    let (status, body) = exchange_from(SENDER, addr, &second).await;
+    assert_eq!((status, body.as_str()), (200, r#"{"status":"duplicate"}"#));
+    let (status, body) = exchange_from(SENDER, addr, &first).await;
+    assert_eq!((status, error_kind(&body).as_str()), (409, "in_flight"));
+    let other = pull_request(70);
+    let unrelated = request(
+        path,
+        &signed_headers("p-pr70", "pull_request", &other),
+        &other,
+    );
+    assert_eq!(exchange_from(SENDER, addr, &unrelated).await.0, 200);
+    shared.gate.add_permits(1);
+    assert_eq!(running.await.unwrap().0, 200);
+    assert_eq!(shared.calls(), calls + 2);
+    // the skipped delivery stays skipped; a later one for PR 7 is processed
+    // (a content key is released when its handler finishes)
+    let (status, body) = exchange_from(SENDER, addr, &second).await;
+    assert_eq!((status, body.as_str()), (200, r#"{"status":"duplicate"}"#));
+    let third = request(path, &signed_headers("p-pr7-c", "pull_request", &pr7), &pr7);
+    assert_eq!(exchange_from(SENDER, addr, &third).await.0, 200);
+    assert_eq!(shared.calls(), calls + 3);
+    // a failed handler releases the content key too
+    let pr8 = pull_request(8);
+    shared.status.store(500, Ordering::SeqCst);
+    let failing = request(path, &signed_headers("p-pr8-a", "pull_request", &pr8), &pr8);
+    assert_eq!(exchange_from(SENDER, addr, &failing).await.0, 500);
+    shared.status.store(200, Ordering::SeqCst);
+    let next = request(path, &signed_headers("p-pr8-b", "pull_request", &pr8), &pr8);
+    assert_eq!(exchange_from(SENDER, addr, &next).await.0, 200);
+    assert_eq!(shared.calls(), calls + 5);
+    assert_eq!(shared.ids.lock().unwrap().last().unwrap(), "p-pr8-b");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tower_layer_applies_the_policies() {
+    let shared = Shared::new();
+    let addr = tower_adapter::start(Arc::clone(&shared), POLICIES_DUAL_STACK).await;
+    policies(addr, shared).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_hyper_with_the_tower_layer_applies_the_policies() {
+    let shared = Shared::new();
+    let addr = hyper_adapter::start(Arc::clone(&shared), POLICIES).await;
+    policies(addr, shared).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn axum_extractor_applies_the_policies() {
+    let shared = Shared::new();
+    let addr = axum_extractor::start(Arc::clone(&shared), POLICIES).await;
+    policies(addr, shared).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn actix_middleware_applies_the_policies() {
+    let shared = Shared::new();
+    let addr = actix_adapter::start(Arc::clone(&shared), true, POLICIES_DUAL_STACK);
+    policies(addr, shared).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn actix_extractor_applies_the_policies() {
+    let shared = Shared::new();
+    let addr = actix_adapter::start(Arc::clone(&shared), false, POLICIES);
+    policies(addr, shared).await;
+}
+
+/// A rejection hook answers rejections with the receiver's own statuses
+/// and bodies, and leaves its other answers alone.
+async fn own_statuses(addr: SocketAddr, shared: Arc<Shared>) {
+    let path = "/webhooks/acme";
+    let (status, body) = exchange(
+        addr,
+        &request(path, &signed_headers("h-1", "push", PUSH), PUSH),
+    )
+    .await;
+    assert_eq!((status, body.as_str()), (200, ""));
+    // 401 becomes 403
+    let headers = signed_headers("h-forged", "push", PUSH);
+    let (status, body) = exchange(addr, &request(path, &headers, b"{\"ref\":\"evil\"}")).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (403, "refused: signature_mismatch")
+    );
+    // other rejections keep their status, with the hook's body
+    let (status, body) = exchange(addr, &request("/webhooks/nobody", &headers, PUSH)).await;
+    assert_eq!((status, body.as_str()), (404, "refused: unknown_tenant"));
+    // a declared oversize body, refused before reading, goes through it too
+    let mut raw = head(
+        path,
+        &headers,
+        &format!("content-length: {}\r\n", LIMIT * 4),
+    );
+    raw.extend_from_slice(b"{}");
+    let (status, body) = exchange(addr, &raw).await;
+    assert_eq!((status, body.as_str()), (413, "refused: body_too_large"));
+    // not errors: the duplicate and the pong are the receiver's answers
+    let (status, body) = exchange(
+        addr,
+        &request(path, &signed_headers("h-1", "push", PUSH), PUSH),
+    )
+    .await;
+    assert_eq!((status, body.as_str()), (200, r#"{"status":"duplicate"}"#));
+    let ping = br#"{"zen":"z","hook_id":1}"#;
+    let (status, body) = exchange(
+        addr,
+        &request(path, &signed_headers("h-ping", "ping", ping), ping),
+    )
+    .await;
+    assert_eq!((status, body.as_str()), (200, r#"{"status":"pong"}"#));
+    assert_eq!(shared.calls(), 1);
+}
+
+const HOOKED: Setup = Setup {
+    hook: true,
+    ..PLAIN
+};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tower_layer_answers_with_the_rejection_hook() {
+    let shared = Shared::new();
+    let addr = tower_adapter::start(Arc::clone(&shared), HOOKED).await;
+    own_statuses(addr, shared).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_hyper_answers_with_the_rejection_hook() {
+    let shared = Shared::new();
+    let addr = hyper_adapter::start(Arc::clone(&shared), HOOKED).await;
+    own_statuses(addr, shared).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn actix_middleware_answers_with_the_rejection_hook() {
+    let shared = Shared::new();
+    let addr = actix_adapter::start(Arc::clone(&shared), true, HOOKED);
+    own_statuses(addr, shared).await;
+}
+
+// ---- the inbox behind every adapter ------------------------------------
+
+mod inbox_support {
+    use std::path::PathBuf;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, OnceLock};
+    use std::time::{Duration, SystemTime};
+
+    use hooksig::inbox::{Accept, BoxFuture, Envelope, Filter, Inbox, Lease, Settle, SqliteInbox};
+    use hooksig::Error;
+
+    /// A SQLite inbox that can be switched off: every call fails with
+    /// `InboxUnavailable` while it is down.
+    #[derive(Debug)]
+    pub(super) struct Switch {
+        pub(super) inner: SqliteInbox,
+        pub(super) down: AtomicBool,
+        path: PathBuf,
+    }
+
+    impl Switch {
+        pub(super) fn open(name: &str) -> Arc<Switch> {
+            let nanos = SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos();
+            let path = std::env::temp_dir().join(format!(
+                "hooksig-adapters-{}-{nanos}-{name}.db",
+                std::process::id()
+            ));
+            Arc::new(Switch {
+                inner: SqliteInbox::open(&path).unwrap(),
+                down: AtomicBool::new(false),
+                path,
+            })
+        }
+
+        pub(super) fn set_down(&self, down: bool) {
+            self.down.store(down, Ordering::SeqCst);
+        }
+
+        fn up(&self) -> Result<(), Error> {
+            if self.down.load(Ordering::SeqCst) {
+                Err(Error::InboxUnavailable)
+            } else {
+                Ok(())
+            }
+        }
+    }
+
+    impl Drop for Switch {
+        fn drop(&mut self) {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut path = self.path.clone().into_os_string();
+                path.push(suffix);
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+
+    impl Inbox for Switch {
+        fn accept<'a>(&'a self, envelope: &'a Envelope) -> BoxFuture<'a, Result<Accept, Error>> {
+            Box::pin(async move {
+                self.up()?;
+                self.inner.accept(envelope).await
+            })
+        }
+        fn lease<'a>(
+            &'a self,
+            max: usize,
+            lease: Duration,
+            now: SystemTime,
+        ) -> BoxFuture<'a, Result<Vec<Lease>, Error>> {
+            self.inner.lease(max, lease, now)
+        }
+        fn renew<'a>(
+            &'a self,
+            lease: &'a Lease,
+            by: Duration,
+            now: SystemTime,
+        ) -> BoxFuture<'a, Result<bool, Error>> {
+            self.inner.renew(lease, by, now)
+        }
+        fn settle<'a>(
+            &'a self,
+            lease: &'a Lease,
+            settle: Settle,
+            now: SystemTime,
+        ) -> BoxFuture<'a, Result<bool, Error>> {
+            self.inner.settle(lease, settle, now)
+        }
+        fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Envelope>, Error>> {
+            self.inner.get(key)
+        }
+        fn list<'a>(&'a self, filter: &'a Filter) -> BoxFuture<'a, Result<Vec<Envelope>, Error>> {
+            self.inner.list(filter)
+        }
+        fn replay<'a>(
+            &'a self,
+            key: &'a str,
+            now: SystemTime,
+        ) -> BoxFuture<'a, Result<bool, Error>> {
+            self.inner.replay(key, now)
+        }
+        fn purge<'a>(&'a self, before: SystemTime) -> BoxFuture<'a, Result<u64, Error>> {
+            self.inner.purge(before)
+        }
+    }
+
+    /// The inbox of the test running now (each test starts one server).
+    pub(super) static CURRENT: OnceLock<std::sync::Mutex<Option<Arc<Switch>>>> = OnceLock::new();
+
+    pub(super) fn current() -> Arc<Switch> {
+        CURRENT
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap()
+            .clone()
+            .expect("an inbox is installed")
+    }
+}
+
+/// The conformance receiver in inbox mode, over the current test's
+/// inbox, with the pull-request content key.
+fn inbox_receiver() -> Receiver {
+    receiver()
+        .inbox(inbox_support::current())
+        .dedup_key(|delivery| {
+            let body: serde_json::Value = delivery.json().ok()?;
+            Some(format!("pr-{}", body["pull_request"]["number"].as_u64()?))
+        })
+}
+
+const INBOX: Setup = Setup {
+    receiver: inbox_receiver,
+    ..PLAIN
+};
+
+async fn inbox_conformance(
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    inbox: Arc<inbox_support::Switch>,
+) {
+    use hooksig::inbox::Inbox as _;
+    let path = "/webhooks/acme";
+    let push = |id: &str| request(path, &signed_headers(id, "push", PUSH), PUSH);
+
+    // queued → 202 with the key, durable in the inbox
+    let (status, body) = exchange(addr, &push("i-1")).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (202, r#"{"id":"github:@acme:i-1","status":"queued"}"#)
+    );
+    let envelope = inbox.get("github:@acme:i-1").await.unwrap().unwrap();
+    assert_eq!(envelope.body().as_ref(), PUSH);
+    assert_eq!(envelope.tenant(), Some("acme"));
+    // duplicate → 200
+    let (status, body) = exchange(addr, &push("i-1")).await;
+    assert_eq!((status, body.as_str()), (200, r#"{"status":"duplicate"}"#));
+    // still verified, still answering pings
+    let headers = signed_headers("i-forged", "push", PUSH);
+    let (status, body) = exchange(addr, &request(path, &headers, b"{}")).await;
+    assert_eq!(
+        (status, error_kind(&body).as_str()),
+        (401, "signature_mismatch")
+    );
+    let ping = br#"{"zen":"z","hook_id":1}"#;
+    let (status, body) = exchange(
+        addr,
+        &request(path, &signed_headers("i-ping", "ping", ping), ping),
+    )
+    .await;
+    assert_eq!((status, body.as_str()), (200, r#"{"status":"pong"}"#));
+    // inbox down → 503, never a 2xx; the retry once it is back is queued
+    inbox.set_down(true);
+    let (status, body) = exchange(addr, &push("i-2")).await;
+    assert_eq!(
+        (status, error_kind(&body).as_str()),
+        (503, "inbox_unavailable")
+    );
+    inbox.set_down(false);
+    assert_eq!(exchange(addr, &push("i-2")).await.0, 202);
+
+    // content keys: held from queueing for the TTL
+    let pr5 = pull_request(5);
+    let first = request(path, &signed_headers("i-pr5-a", "pull_request", &pr5), &pr5);
+    assert_eq!(exchange(addr, &first).await.0, 202);
+    let second = request(path, &signed_headers("i-pr5-b", "pull_request", &pr5), &pr5);
+    let (status, body) = exchange(addr, &second).await;
+    assert_eq!((status, body.as_str()), (200, r#"{"status":"duplicate"}"#));
+    assert!(inbox.get("github:@acme:i-pr5-b").await.unwrap().is_none());
+    // released when the inbox fails, so the sender's retry is queued
+    let pr6 = pull_request(6);
+    let failed = request(path, &signed_headers("i-pr6", "pull_request", &pr6), &pr6);
+    inbox.set_down(true);
+    assert_eq!(exchange(addr, &failed).await.0, 503);
+    inbox.set_down(false);
+    assert_eq!(exchange(addr, &failed).await.0, 202);
+
+    assert_eq!(
+        shared.calls(),
+        0,
+        "the handler is never called in inbox mode"
+    );
+}
+
+/// Installs a fresh inbox for the test; the tests that use one run one at
+/// a time (the receiver factory is a plain `fn`).
+static INBOX_TESTS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn install_inbox(name: &str) -> Arc<inbox_support::Switch> {
+    let inbox = inbox_support::Switch::open(name);
+    *inbox_support::CURRENT
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap() = Some(Arc::clone(&inbox));
+    inbox
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tower_layer_queues_into_the_inbox() {
+    let _one = INBOX_TESTS.lock().await;
+    let inbox = install_inbox("tower");
+    let shared = Shared::new();
+    let addr = tower_adapter::start(Arc::clone(&shared), INBOX).await;
+    inbox_conformance(addr, shared, inbox).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn axum_extractor_queues_into_the_inbox() {
+    let _one = INBOX_TESTS.lock().await;
+    let inbox = install_inbox("axum");
+    let shared = Shared::new();
+    let addr = axum_extractor::start(Arc::clone(&shared), INBOX).await;
+    inbox_conformance(addr, shared, inbox).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn actix_middleware_queues_into_the_inbox() {
+    let _one = INBOX_TESTS.lock().await;
+    let inbox = install_inbox("actix");
+    let shared = Shared::new();
+    let addr = actix_adapter::start(Arc::clone(&shared), true, INBOX);
+    inbox_conformance(addr, shared, inbox).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn actix_extractor_queues_into_the_inbox() {
+    let _one = INBOX_TESTS.lock().await;
+    let inbox = install_inbox("actix-extractor");
+    let shared = Shared::new();
+    let addr = actix_adapter::start(Arc::clone(&shared), false, INBOX);
+    inbox_conformance(addr, shared, inbox).await;
 }

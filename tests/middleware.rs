@@ -721,3 +721,231 @@ fn layer_debug_shows_no_secret() {
     assert!(text.contains("github"), "{text}");
     assert!(!text.contains(GITHUB_SECRET), "{text}");
 }
+
+// ---- receiver policies through the tower layer -------------------------
+
+fn linear_layer() -> VerifyLayer {
+    VerifyLayer::new(Linear::new("lin_wh_secret").unwrap())
+        .allow_senders(hooksig::linear::SENDER_IPS)
+        .unwrap()
+}
+
+fn linear_request<B>(body: B, peer: Option<std::net::SocketAddr>) -> Request<B> {
+    let mut request = Request::post("/").body(body).unwrap();
+    if let Some(peer) = peer {
+        request.extensions_mut().insert(peer);
+    }
+    request
+}
+
+#[tokio::test]
+async fn a_refused_sender_is_403_without_pulling_a_byte_of_the_body() {
+    let recorder = Recorder::default();
+    let service = linear_layer().layer(recorder.handler());
+    let (body, pulled) = counting(100, 20);
+    let stranger = "203.0.113.9:4711".parse().unwrap();
+    let (status, text, error) = send(&service, linear_request(body, Some(stranger))).await;
+    assert_eq!((status, error), (403, Some(Error::SenderRefused)));
+    assert_eq!(json(&text)["error"], "sender_refused");
+    assert_eq!(pulled.load(Ordering::SeqCst), 0);
+    assert_eq!(recorder.calls(), 0);
+}
+
+#[tokio::test]
+async fn an_allowed_sender_is_verified_as_usual() {
+    let recorder = Recorder::default();
+    let service = linear_layer().layer(recorder.handler());
+    let linear = Linear::new("lin_wh_secret").unwrap();
+    for sender in hooksig::linear::SENDER_IPS {
+        let now = SystemTime::now();
+        let mut request = signed(&linear, "/", &linear_body(now), "d-1", "Issue");
+        let peer: std::net::IpAddr = sender.parse().unwrap();
+        request
+            .extensions_mut()
+            .insert(std::net::SocketAddr::new(peer, 443));
+        assert_eq!(send(&service, request).await.0, 200, "{sender}");
+    }
+    // A bare `IpAddr` extension is read too; a forged delivery from an
+    // allowed address is still refused by its signature.
+    let mut forged = signed(
+        &Linear::new("other").unwrap(),
+        "/",
+        &linear_body(SystemTime::now()),
+        "d-2",
+        "Issue",
+    );
+    forged
+        .extensions_mut()
+        .insert("35.231.147.226".parse::<std::net::IpAddr>().unwrap());
+    assert_eq!(send(&service, forged).await.0, 401);
+    assert_eq!(recorder.calls(), 4);
+}
+
+#[tokio::test]
+async fn without_a_peer_address_an_allow_list_fails_closed() {
+    let recorder = Recorder::default();
+    let service = linear_layer().layer(recorder.handler());
+    let linear = Linear::new("lin_wh_secret").unwrap();
+    // Signed and fresh, but nothing says where it came from.
+    let request = signed(
+        &linear,
+        "/",
+        &linear_body(SystemTime::now()),
+        "d-1",
+        "Issue",
+    );
+    let (status, _, error) = send(&service, request).await;
+    assert_eq!((status, error), (403, Some(Error::SenderRefused)));
+    assert_eq!(recorder.calls(), 0);
+}
+
+#[test]
+fn bad_networks_are_configuration_errors_not_panics() {
+    let linear = || VerifyLayer::new(Linear::new("lin_wh_secret").unwrap());
+    assert_eq!(
+        linear()
+            .allow_senders(["35.231.147.226", "35.231.147.0/33"])
+            .unwrap_err(),
+        Error::InvalidNetwork("35.231.147.0/33".into())
+    );
+    assert_eq!(
+        linear()
+            .trusted_proxies(["10.0.0.0/8", "proxy.internal"])
+            .unwrap_err()
+            .kind(),
+        "invalid_network"
+    );
+    let empty: [&str; 0] = [];
+    assert_eq!(
+        linear().allow_senders(empty).unwrap_err().kind(),
+        "invalid_config"
+    );
+}
+
+#[tokio::test]
+async fn a_content_key_without_a_store_is_a_500_configuration_error() {
+    let recorder = Recorder::default();
+    let service = VerifyLayer::new(github())
+        .dedup_key(|delivery| delivery.event().map(str::to_owned))
+        .layer(recorder.handler());
+    let (status, _, error) = send(&service, signed(&github(), "/", PUSH, "d-1", "push")).await;
+    assert_eq!(status, 500);
+    assert_eq!(error.map(|error| error.kind()), Some("invalid_config"));
+    assert_eq!(recorder.calls(), 0);
+}
+
+#[tokio::test]
+async fn a_content_key_lives_in_the_dedup_store_beside_the_delivery_ids() {
+    let store = Arc::new(MemoryStore::new());
+    let recorder = Recorder::default();
+    let service = VerifyLayer::new(github())
+        .dedup(Arc::clone(&store))
+        .dedup_key(|delivery| delivery.event().map(|event| format!("event-{event}")))
+        .layer(recorder.handler());
+    assert_eq!(
+        send(&service, signed(&github(), "/", PUSH, "d-1", "push"))
+            .await
+            .0,
+        200
+    );
+    // Completed delivery id, released content key: two records were made,
+    // one is left.
+    assert_eq!(store.len(), 1);
+    assert_eq!(
+        store.claim("github:d-1").await.unwrap(),
+        Claim::Done,
+        "the delivery id's claim is completed"
+    );
+    assert!(matches!(
+        store
+            .claim(&hooksig::dedup::content_store_key(
+                "github",
+                None,
+                "event-push"
+            ))
+            .await
+            .unwrap(),
+        Claim::Acquired(_)
+    ));
+    // Now held by this test: the next push is skipped.
+    let (status, text, _) = send(&service, signed(&github(), "/", PUSH, "d-2", "push")).await;
+    assert_eq!((status, text.as_str()), (200, r#"{"status":"duplicate"}"#));
+    assert_eq!(recorder.calls(), 1);
+}
+
+#[tokio::test]
+async fn a_content_key_claim_expires_after_its_own_ttl() {
+    use std::sync::atomic::AtomicU64;
+
+    /// A monotonic clock the test moves.
+    #[derive(Debug, Clone, Default)]
+    struct Manual(Arc<AtomicU64>);
+    impl hooksig::Clock for Manual {
+        fn now(&self) -> SystemTime {
+            SystemTime::now()
+        }
+        fn monotonic(&self) -> Duration {
+            Duration::from_secs(self.0.load(Ordering::SeqCst))
+        }
+    }
+    let clock = Manual::default();
+    // The store's own in-flight TTL is a day: only the content key's TTL
+    // (a minute) can free the key.
+    let store = Arc::new(
+        MemoryStore::new()
+            .clock(clock.clone())
+            .in_flight_ttl(Duration::from_secs(86_400)),
+    );
+    let recorder = Recorder::default();
+    let service = VerifyLayer::new(github())
+        .dedup(Arc::clone(&store))
+        .dedup_key(|_| Some("everything".into()))
+        .dedup_key_ttl(Duration::from_secs(60))
+        .layer(recorder.handler());
+    // A holder that never finishes (a process that died).
+    let key = hooksig::dedup::content_store_key("github", None, "everything");
+    let Claim::Acquired(_) = store
+        .claim_for(&key, Duration::from_secs(60))
+        .await
+        .unwrap()
+    else {
+        panic!("the key was free")
+    };
+    let (status, text, _) = send(&service, signed(&github(), "/", PUSH, "d-1", "push")).await;
+    assert_eq!((status, text.as_str()), (200, r#"{"status":"duplicate"}"#));
+    clock.0.store(61, Ordering::SeqCst);
+    assert_eq!(
+        send(&service, signed(&github(), "/", PUSH, "d-2", "push"))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(recorder.calls(), 1);
+}
+
+#[tokio::test]
+async fn the_rejection_hook_sees_the_error_and_keeps_it_in_the_extensions() {
+    let recorder = Recorder::default();
+    let service = VerifyLayer::new(github())
+        .on_reject(|error: &Error| {
+            http::Response::builder()
+                .status(http::StatusCode::FORBIDDEN)
+                .header("x-refused", error.kind())
+                .body(Bytes::new())
+                .unwrap()
+        })
+        .layer(recorder.handler());
+    let forged = signed(&GitHub::new("other").unwrap(), "/", PUSH, "d-1", "push");
+    let response = tower::ServiceExt::oneshot(service.clone(), forged)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert_eq!(response.headers()["x-refused"], "signature_mismatch");
+    assert_eq!(
+        response.extensions().get::<Error>(),
+        Some(&Error::SignatureMismatch)
+    );
+    // Accepted deliveries are the handler's answer, untouched.
+    let (status, text, _) = send(&service, signed(&github(), "/", PUSH, "d-2", "push")).await;
+    assert_eq!((status, text.as_str()), (200, "handled"));
+}

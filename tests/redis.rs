@@ -327,3 +327,30 @@ async fn a_redis_error_answers_503_without_calling_the_handler() {
         .await
         .unwrap();
 }
+
+/// A content key's claim (`claim_for`) is held for its own TTL, not the
+/// store's in-flight TTL, and is still a claim like any other.
+#[tokio::test]
+async fn claim_for_holds_a_claim_for_its_own_ttl() {
+    let Some(url) = redis_url() else { return };
+    let store = stores(&url, "claim_for", 1)
+        .await
+        .remove(0)
+        .in_flight_ttl(Duration::from_secs(600));
+    let Claim::Acquired(_) = store
+        .claim_for("pr-7", Duration::from_millis(300))
+        .await
+        .unwrap()
+    else {
+        panic!("the key was free")
+    };
+    assert_eq!(store.claim("pr-7").await.unwrap(), Claim::InFlight);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let Claim::Acquired(token) = store.claim("pr-7").await.unwrap() else {
+        panic!("the short claim expired")
+    };
+    // A claim made with the store's own TTL is still held after as long.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(store.claim("pr-7").await.unwrap(), Claim::InFlight);
+    store.release("pr-7", token).await.unwrap();
+}

@@ -92,7 +92,8 @@ impl FromRequest for Verified {
                 request.method().as_str(),
                 target(request.uri()),
                 request.headers(),
-            );
+            )
+            .with_peer(request.peer_addr().map(|addr| addr.ip()));
             match receiver
                 .prepare(&head, |limit| read_payload(payload, limit))
                 .await

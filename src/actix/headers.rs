@@ -18,6 +18,13 @@ impl Headers for HeaderMap {
             name,
         )
     }
+
+    fn each_value(&self, name: &str, each: &mut dyn FnMut(&[u8])) -> bool {
+        self.iter()
+            .filter(|(key, _)| key.as_str().eq_ignore_ascii_case(name))
+            .for_each(|(_, value)| each(value.as_bytes()));
+        true
+    }
 }
 
 #[cfg(test)]

@@ -6,16 +6,20 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use actix_web::body::{EitherBody, MessageBody};
+use std::time::Duration;
+
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform};
-use actix_web::HttpMessage as _;
+use actix_web::{HttpMessage as _, HttpResponse};
 
 use super::extract::{read_payload, target, VerifiedBody};
-use super::response;
 use crate::clock::Clock;
 use crate::dedup::DeliveryStore;
-use crate::receiver::{Adapter, Head, Receiver, Resolve, Step};
-use crate::Provider;
+use crate::receiver::{Adapter, Answer, Head, ProxyHeader, Receiver, Resolve, Step};
+use crate::{Delivery, Error, Provider};
+
+/// A rejection hook, as [`Verify::on_reject`] keeps it.
+type RejectFn = dyn Fn(&Error) -> HttpResponse<BoxBody> + Send + Sync;
 
 /// actix-web middleware that verifies webhook deliveries before the
 /// handler runs: the same options and behaviour as
@@ -41,6 +45,7 @@ use crate::Provider;
 #[must_use]
 pub struct Verify {
     receiver: Arc<Receiver>,
+    reject: Option<Arc<RejectFn>>,
 }
 
 impl Verify {
@@ -59,13 +64,122 @@ impl Verify {
     pub fn from_receiver(receiver: Receiver) -> Self {
         Verify {
             receiver: Arc::new(receiver.adapter(Adapter::Actix)),
+            reject: None,
         }
     }
 
     fn map(self, f: impl FnOnce(Receiver) -> Receiver) -> Self {
         Verify {
             receiver: Arc::new(f(Arc::unwrap_or_clone(self.receiver))),
+            reject: self.reject,
         }
+    }
+
+    fn try_map(self, f: impl FnOnce(Receiver) -> Result<Receiver, Error>) -> Result<Self, Error> {
+        Ok(Verify {
+            receiver: Arc::new(f(Arc::unwrap_or_clone(self.receiver))?),
+            reject: self.reject,
+        })
+    }
+
+    /// Accepts requests only from senders whose address is in `networks`;
+    /// others get 403 `sender_refused` before the payload is read
+    /// ([`Receiver::allow_senders`]). The peer address is actix's
+    /// [`peer_addr`](actix_web::dev::ServiceRequest::peer_addr), the
+    /// socket's (never `connection_info().realip_remote_addr()`, which
+    /// believes any client's headers); on a Unix socket there is none, and
+    /// every request is refused. Defaults to every address.
+    ///
+    /// ```
+    /// use hooksig::{actix::Verify, linear::{self, Linear}};
+    ///
+    /// let verify = Verify::new(Linear::new("lin_wh_secret")?).allow_senders(linear::SENDER_IPS)?;
+    /// # let _ = verify;
+    /// # Ok::<(), hooksig::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidNetwork`] for an entry that is not an address or a
+    /// network, [`Error::InvalidConfig`] for an empty list.
+    pub fn allow_senders<I, S>(self, networks: I) -> Result<Self, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.try_map(|receiver| receiver.allow_senders(networks))
+    }
+
+    /// The proxies in front of this server, whose forwarding header gives
+    /// the client address ([`Receiver::trusted_proxies`]). Defaults to
+    /// none.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidNetwork`] for an entry that is not an address or a
+    /// network.
+    pub fn trusted_proxies<I, S>(self, networks: I) -> Result<Self, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.try_map(|receiver| receiver.trusted_proxies(networks))
+    }
+
+    /// Which header the trusted proxies write ([`Receiver::proxy_header`]).
+    /// Defaults to [`ProxyHeader::Either`].
+    pub fn proxy_header(self, header: ProxyHeader) -> Self {
+        self.map(|receiver| receiver.proxy_header(header))
+    }
+
+    /// Skips a delivery while another with the same content key is pending
+    /// or processing ([`Receiver::dedup_key`]; needs a
+    /// [`dedup`](Verify::dedup) store). Defaults to none.
+    pub fn dedup_key<F>(self, key: F) -> Self
+    where
+        F: Fn(&Delivery<'_>) -> Option<String> + Send + Sync + 'static,
+    {
+        self.map(|receiver| receiver.dedup_key(key))
+    }
+
+    /// How long a content key is held at most
+    /// ([`Receiver::dedup_key_ttl`]). Defaults to 1 hour.
+    pub fn dedup_key_ttl(self, ttl: Duration) -> Self {
+        self.map(|receiver| receiver.dedup_key_ttl(ttl))
+    }
+
+    /// Answers every rejection with `hook`'s response instead of the
+    /// default status and JSON body, as
+    /// [`VerifyLayer::on_reject`](crate::tower::VerifyLayer::on_reject)
+    /// does, with actix's types. Only rejections reach it (not pongs,
+    /// handshakes, duplicates or 202 `queued`); the [`Error`] is in the
+    /// response's extensions. Applies to the middleware, not to the
+    /// [`Verified`](super::Verified) extractor used without it (map its
+    /// [`Rejection`](super::Rejection) in the handler). Defaults to none.
+    ///
+    /// ```
+    /// use actix_web::HttpResponse;
+    /// use hooksig::{actix::Verify, github::GitHub, Error};
+    ///
+    /// let verify = Verify::new(GitHub::new("webhook-secret")?).on_reject(|error: &Error| {
+    ///     match error.status().as_u16() {
+    ///         401 => HttpResponse::Forbidden().body("forbidden"),
+    ///         _ => HttpResponse::build(actix_web::http::StatusCode::from_u16(error.status().as_u16()).unwrap())
+    ///             .body(error.kind()),
+    ///     }
+    /// });
+    /// # let _ = verify;
+    /// # Ok::<(), hooksig::Error>(())
+    /// ```
+    pub fn on_reject<F, B>(mut self, hook: F) -> Self
+    where
+        F: Fn(&Error) -> HttpResponse<B> + Send + Sync + 'static,
+        B: MessageBody + 'static,
+    {
+        self.reject = Some(Arc::new(move |error: &Error| {
+            hook(error).map_into_boxed_body()
+        }));
+        self
     }
 
     /// The largest body read ([`Receiver::body_limit`]). Defaults to 2 MiB;
@@ -117,7 +231,10 @@ impl Verify {
 
 impl fmt::Debug for Verify {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Verify").field(&self.receiver).finish()
+        f.debug_struct("Verify")
+            .field("receiver", &self.receiver)
+            .field("on_reject", &self.reject.is_some())
+            .finish()
     }
 }
 
@@ -136,6 +253,7 @@ where
         ready(Ok(VerifyMiddleware {
             service: Rc::new(service),
             receiver: Arc::clone(&self.receiver),
+            reject: self.reject.clone(),
         }))
     }
 }
@@ -144,6 +262,7 @@ where
 pub struct VerifyMiddleware<S> {
     service: Rc<S>,
     receiver: Arc<Receiver>,
+    reject: Option<Arc<RejectFn>>,
 }
 
 impl<S> fmt::Debug for VerifyMiddleware<S> {
@@ -168,12 +287,24 @@ where
     actix_web::dev::forward_ready!(service);
 
     fn call(&self, mut request: ServiceRequest) -> Self::Future {
-        if let Some(answer) = self.receiver.declared_too_large(request.headers()) {
-            let response = request.into_response(response(&answer));
+        // The socket's peer, never a header a client may write.
+        let peer = request.peer_addr().map(|addr| addr.ip());
+        let screened = {
+            let head = Head::new(
+                request.method().as_str(),
+                target(request.uri()),
+                request.headers(),
+            )
+            .with_peer(peer);
+            self.receiver.screen(&head)
+        };
+        if let Some(answer) = screened {
+            let response = request.into_response(respond(&answer, self.reject.as_deref()));
             return Box::pin(ready(Ok(response.map_into_right_body())));
         }
         let service = Rc::clone(&self.service);
         let receiver = Arc::clone(&self.receiver);
+        let reject = self.reject.clone();
         Box::pin(async move {
             let payload = request.take_payload();
             let step = {
@@ -181,14 +312,15 @@ where
                     request.method().as_str(),
                     target(request.uri()),
                     request.headers(),
-                );
+                )
+                .with_peer(peer);
                 receiver
                     .prepare(&head, |limit| read_payload(payload, limit))
                     .await
             };
             let accepted = match step {
                 Step::Answer(answer) => {
-                    let response = request.into_response(response(&answer));
+                    let response = request.into_response(respond(&answer, reject.as_deref()));
                     return Ok(response.map_into_right_body());
                 }
                 Step::Handle(accepted) => accepted,
@@ -209,4 +341,15 @@ where
             result.map(ServiceResponse::map_into_left_body)
         })
     }
+}
+
+/// The receiver's answer, or the rejection hook's response for a
+/// rejection, the error in its extensions.
+fn respond(answer: &Answer, reject: Option<&RejectFn>) -> HttpResponse<BoxBody> {
+    if let (Some(hook), Some(error)) = (reject, answer.error()) {
+        let mut response = hook(error);
+        response.extensions_mut().insert(error.clone());
+        return response;
+    }
+    super::response(answer)
 }

@@ -125,6 +125,14 @@ fn unavailable(_: redis::RedisError) -> Error {
 
 impl DeliveryStore for RedisStore {
     fn claim<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Claim, Error>> {
+        self.claim_for(key, self.in_flight_ttl)
+    }
+
+    fn claim_for<'a>(
+        &'a self,
+        key: &'a str,
+        in_flight: Duration,
+    ) -> BoxFuture<'a, Result<Claim, Error>> {
         Box::pin(async move {
             let key = self.key(key);
             let token = Token::new();
@@ -134,7 +142,7 @@ impl DeliveryStore for RedisStore {
                 .arg(token.get())
                 .arg("NX")
                 .arg("PX")
-                .arg(millis(self.in_flight_ttl))
+                .arg(millis(in_flight))
                 .query_async(&mut connection)
                 .await
                 .map_err(unavailable)?;

@@ -52,6 +52,33 @@ pub const TIMESTAMP_FIELD: &str = "webhookTimestamp";
 /// Linear's SDK window: 60 seconds either way.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(60);
 
+/// The addresses Linear sends webhooks from, which Linear publishes and
+/// recommends allowing ([Linear webhooks](https://linear.app/developers/webhooks)),
+/// as listed when this constant was written. Linear can add addresses:
+/// check the page when a genuine delivery is refused with 403, and add
+/// the new ones beside these. For
+/// [`Receiver::allow_senders`](crate::receiver::Receiver::allow_senders)
+/// and the adapters' option of the same name:
+///
+/// ```
+/// # #[cfg(feature = "receiver")] {
+/// use hooksig::{linear::{self, Linear}, receiver::Receiver};
+///
+/// let receiver = Receiver::new(Linear::new("lin_wh_secret")?).allow_senders(linear::SENDER_IPS)?;
+/// // With an address Linear added since:
+/// let more = linear::SENDER_IPS.into_iter().chain(["192.0.2.10"]);
+/// let receiver = Receiver::new(Linear::new("lin_wh_secret")?).allow_senders(more)?;
+/// # let _ = receiver;
+/// # }
+/// # Ok::<(), hooksig::Error>(())
+/// ```
+pub const SENDER_IPS: [&str; 4] = [
+    "35.231.147.226",
+    "35.243.134.228",
+    "34.140.253.14",
+    "34.38.87.206",
+];
+
 /// Linear's scheme and quirks, for [`Linear`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Spec;

@@ -5,8 +5,11 @@
 //!
 //! For each request [`Receiver::prepare`]:
 //!
-//! 1. refuses a `Content-Length` above the [body limit](Receiver::body_limit)
-//!    (413) before reading anything;
+//! 1. refuses, from the head alone ([`Receiver::screen`]), a sender whose
+//!    address is not [allowed](Receiver::allow_senders) (403; read from a
+//!    [trusted proxy](Receiver::trusted_proxies)'s forwarding header when
+//!    the peer is one), then a `Content-Length` above the
+//!    [body limit](Receiver::body_limit) (413), before reading anything;
 //! 2. picks the provider: the one given to [`Receiver::new`], or the one a
 //!    [`Resolve`]r finds from the request's [`Head`] (unknown tenant → 404,
 //!    disabled → 403, lookup failure → 503);
@@ -18,7 +21,12 @@
 //! 6. with a [`DeliveryStore`] ([`dedup`](Receiver::dedup)), claims the
 //!    [`store_key`]: a delivery already processed gets 200
 //!    `{"status":"duplicate"}`, one whose twin is being processed gets 409
-//!    `in_flight`, a store failure 503.
+//!    `in_flight`, a store failure 503;
+//! 7. with a [content key](Receiver::dedup_key), claims it too: while
+//!    another delivery holds it, 200 `{"status":"duplicate"}`.
+//!
+//! With an [`inbox`](Receiver::inbox), steps 6 and 7 become: claim the
+//! content key, accept into the inbox, answer 202.
 //!
 //! It then returns either an [`Answer`] to send as it is (a rejection, a
 //! pong, a duplicate) or an [`Accepted`] delivery: the adapter calls the
@@ -30,7 +38,9 @@
 //!
 //! Every rejection's body is `{"error":"<kind>","message":"<words>"}`
 //! ([`Error::kind`](crate::Error::kind) and its `Display`, never a secret
-//! or a MAC), the same in every adapter.
+//! or a MAC), the same in every adapter, unless the middleware has a
+//! rejection hook ([`VerifyLayer::on_reject`](crate::tower::VerifyLayer::on_reject),
+//! the actix `Verify::on_reject`).
 //!
 //! Nothing here reads the system clock: wall time and elapsed time come
 //! from the receiver's [`Clock`] ([`SystemClock`] by default).
@@ -67,6 +77,7 @@
 //! ```
 
 mod resolve;
+mod senders;
 mod verified;
 
 #[cfg(any(feature = "tower", feature = "axum"))]
@@ -74,6 +85,7 @@ pub(crate) mod http_body;
 
 use std::fmt;
 use std::future::Future;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -81,10 +93,13 @@ use bytes::Bytes;
 use http::StatusCode;
 
 pub use resolve::{PathTenants, Resolution, Resolve, Tenant};
+pub use senders::ProxyHeader;
 pub use verified::{HandlerStatus, Rejection, Verified};
 
+use senders::{Networks, SenderPolicy};
+
 use crate::clock::{Clock, SystemClock};
-use crate::dedup::{store_key, ClaimGuard, Claimed, DeliveryStore};
+use crate::dedup::{content_store_key, store_key, ClaimGuard, Claimed, DeliveryStore};
 use crate::{Delivery, Error, Headers, Incoming, Lookup, Provider};
 
 /// The default body limit: 2 MiB, as axum's default extractor limit.
@@ -107,17 +122,43 @@ pub struct Head<'a, H: ?Sized = dyn Headers + 'a> {
     method: &'a str,
     target: &'a str,
     headers: &'a H,
+    peer: Option<IpAddr>,
 }
 
 impl<'a, H: ?Sized> Head<'a, H> {
     /// A request's head: `method` (`"POST"`), `target` (the path and query,
-    /// `"/webhooks/github?x=1"`) and `headers`.
+    /// `"/webhooks/github?x=1"`) and `headers`, without a peer address.
     pub fn new(method: &'a str, target: &'a str, headers: &'a H) -> Self {
         Head {
             method,
             target,
             headers,
+            peer: None,
         }
+    }
+
+    /// The address of the connection's peer (the TCP client: the sender,
+    /// or the proxy in front of you), which a
+    /// [sender allow-list](Receiver::allow_senders) checks. Without one,
+    /// a receiver with an allow-list refuses the request (403: fail
+    /// closed).
+    ///
+    /// ```
+    /// use hooksig::receiver::Head;
+    ///
+    /// let headers: [(&str, &str); 0] = [];
+    /// let head = Head::new("POST", "/hooks", &headers).with_peer(Some("192.0.2.1".parse().unwrap()));
+    /// assert_eq!(head.peer(), Some("192.0.2.1".parse().unwrap()));
+    /// ```
+    pub fn with_peer(mut self, peer: Option<IpAddr>) -> Self {
+        self.peer = peer;
+        self
+    }
+
+    /// The peer address, if the adapter knew it ([`Head::with_peer`]).
+    #[must_use]
+    pub fn peer(&self) -> Option<IpAddr> {
+        self.peer
     }
 
     /// The method, as sent (`"POST"`).
@@ -155,12 +196,18 @@ impl<'a, H: Headers> Head<'a, H> {
             method: self.method,
             target: self.target,
             headers: self.headers,
+            peer: self.peer,
         }
     }
 }
 
 impl<'a> Head<'a, http::HeaderMap> {
-    /// The head of an `http` 1 request.
+    /// The head of an `http` 1 request, its [peer](Head::peer) read from
+    /// the request extensions: axum's `ConnectInfo<SocketAddr>` (with the
+    /// `axum` feature; axum records it when served with
+    /// `into_make_service_with_connect_info::<SocketAddr>()`), else a
+    /// [`std::net::SocketAddr`], else a [`std::net::IpAddr`] (insert one in
+    /// a hyper server's per-connection service). None of them: no peer.
     #[must_use]
     pub fn from_parts(parts: &'a http::request::Parts) -> Self {
         Head::new(
@@ -171,7 +218,21 @@ impl<'a> Head<'a, http::HeaderMap> {
                 .map_or("/", |target| target.as_str()),
             &parts.headers,
         )
+        .with_peer(peer_in(&parts.extensions))
     }
+}
+
+/// The peer address an `http` 1 request's extensions carry; see
+/// [`Head::from_parts`].
+pub(crate) fn peer_in(extensions: &http::Extensions) -> Option<IpAddr> {
+    #[cfg(feature = "axum")]
+    if let Some(info) = extensions.get::<::axum::extract::ConnectInfo<std::net::SocketAddr>>() {
+        return Some(info.0.ip());
+    }
+    extensions
+        .get::<std::net::SocketAddr>()
+        .map(std::net::SocketAddr::ip)
+        .or_else(|| extensions.get::<IpAddr>().copied())
 }
 
 impl<H: ?Sized> fmt::Debug for Head<'_, H> {
@@ -180,6 +241,7 @@ impl<H: ?Sized> fmt::Debug for Head<'_, H> {
         f.debug_struct("Head")
             .field("method", &self.method)
             .field("target", &self.target)
+            .field("peer", &self.peer)
             .finish_non_exhaustive()
     }
 }
@@ -238,11 +300,21 @@ struct Config {
     store: Option<Arc<dyn DeliveryStore>>,
     clock: Arc<dyn Clock>,
     public_url: Option<Arc<str>>,
+    senders: Option<Arc<SenderPolicy>>,
+    content_key: Option<Arc<KeyFn>>,
+    content_ttl: Duration,
     #[cfg(feature = "inbox")]
     inbox: Option<Arc<dyn crate::inbox::Inbox>>,
     #[cfg(feature = "inbox")]
     kept_headers: Arc<[Box<str>]>,
 }
+
+/// The content-key function a [`Receiver::dedup_key`] takes.
+type KeyFn = dyn Fn(&Delivery<'_>) -> Option<String> + Send + Sync;
+
+/// How long a content key ([`Receiver::dedup_key`]) is held by default: 1
+/// hour.
+pub const DEFAULT_DEDUP_KEY_TTL: Duration = Duration::from_secs(60 * 60);
 
 impl Receiver {
     /// Verifies every request with `provider` (a
@@ -267,6 +339,9 @@ impl Receiver {
                 store: None,
                 clock: Arc::new(SystemClock),
                 public_url: None,
+                senders: None,
+                content_key: None,
+                content_ttl: DEFAULT_DEDUP_KEY_TTL,
                 #[cfg(feature = "inbox")]
                 inbox: None,
                 #[cfg(feature = "inbox")]
@@ -324,6 +399,169 @@ impl Receiver {
     pub fn public_url(mut self, base: impl Into<Arc<str>>) -> Self {
         let base: Arc<str> = base.into();
         Arc::make_mut(&mut self.config).public_url = Some(Arc::from(base.trim_end_matches('/')));
+        self
+    }
+
+    /// Accepts requests only from senders whose address is in `networks`
+    /// (CIDR networks such as `"192.0.2.0/24"` or `"2001:db8::/32"`, or plain
+    /// addresses, taken as `/32` and `/128`), for senders that publish
+    /// theirs ([`linear::SENDER_IPS`](crate::linear::SENDER_IPS)). Any
+    /// other sender gets 403 `sender_refused` before its body is read and
+    /// before any tenant lookup. Defaults to none: every address.
+    ///
+    /// The address is the connection's peer ([`Head::peer`]); behind a
+    /// proxy or a load balancer, declare it with
+    /// [`trusted_proxies`](Receiver::trusted_proxies) so that the client
+    /// address is read from the header it writes. IPv4-mapped IPv6 peers
+    /// (`::ffff:192.0.2.1`, from a dual-stack socket) match IPv4 entries.
+    /// A request whose address cannot be known (an adapter that could not
+    /// give the peer, a Unix socket, an `unknown` or obfuscated `Forwarded`
+    /// hop) is refused: the allow-list fails closed.
+    ///
+    /// An allow-list is a second factor, never a replacement for the
+    /// signature: every request is still verified.
+    ///
+    /// ```
+    /// use hooksig::{linear::{self, Linear}, receiver::Receiver};
+    ///
+    /// let receiver = Receiver::new(Linear::new("lin_wh_secret")?)
+    ///     .allow_senders(linear::SENDER_IPS)?
+    ///     .trusted_proxies(["10.0.0.0/8"])?;
+    /// # let _ = receiver;
+    /// # Ok::<(), hooksig::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidNetwork`] naming the first entry that is neither an
+    /// address nor a network, and [`Error::InvalidConfig`] for an empty
+    /// list (which would refuse every sender).
+    pub fn allow_senders<I, S>(mut self, networks: I) -> Result<Self, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let networks = Networks::parse(networks)?;
+        if networks.is_empty() {
+            return Err(Error::InvalidConfig(
+                "allow_senders: an empty list would refuse every sender",
+            ));
+        }
+        self.sender_policy(|policy| policy.allow = Some(networks));
+        Ok(self)
+    }
+
+    /// The proxies and load balancers in front of this server, as CIDR
+    /// networks or addresses. When the connection's peer is one of them,
+    /// the client address is read from the header they write
+    /// ([`proxy_header`](Receiver::proxy_header): `Forwarded` or
+    /// `X-Forwarded-For`, every line in order): the right-most hop that
+    /// is not itself trusted, so that the hops a client wrote itself,
+    /// left of your proxies', are never believed. When every hop is
+    /// trusted, the left-most is the client. A request from a peer that is
+    /// not trusted is judged by the peer's address alone, whatever its
+    /// headers say. Defaults to none (the headers are never read).
+    ///
+    /// A forwarding header that a trusted proxy sent but that cannot be
+    /// read (not an address, a broken quoted string, more than 64 hops) is
+    /// answered 400 `malformed_header`, never guessed at. Trust only
+    /// proxies that write (append to, or replace) the header: a trusted
+    /// proxy that passes a client's header through unchanged lets the
+    /// client choose its address.
+    ///
+    /// Only an [allow-list](Receiver::allow_senders) uses the address.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidNetwork`] naming the first entry that is neither an
+    /// address nor a network.
+    pub fn trusted_proxies<I, S>(mut self, networks: I) -> Result<Self, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let networks = Networks::parse(networks)?;
+        self.sender_policy(|policy| policy.trusted = networks);
+        Ok(self)
+    }
+
+    /// Which header the [trusted proxies](Receiver::trusted_proxies) write
+    /// the client address into. Defaults to [`ProxyHeader::Either`]:
+    /// whichever one the request carries, and 400 when it carries both
+    /// (one of them did not come from your proxy). Choose one when your
+    /// proxies write both.
+    pub fn proxy_header(mut self, header: ProxyHeader) -> Self {
+        self.sender_policy(|policy| policy.header = header);
+        self
+    }
+
+    fn sender_policy(&mut self, change: impl FnOnce(&mut SenderPolicy)) {
+        let config = Arc::make_mut(&mut self.config);
+        let mut policy = config.senders.as_deref().cloned().unwrap_or_default();
+        change(&mut policy);
+        config.senders = Some(Arc::new(policy));
+    }
+
+    /// Suppresses a delivery while another with the same content key is
+    /// pending or being processed: `key` computes the key from the
+    /// verified [`Delivery`] (its provider, id, event, body and
+    /// [`json`](Delivery::json)), or `None` for a delivery it does not
+    /// apply to. A second delivery whose key is held gets 200
+    /// `{"status":"duplicate"}` without the handler (its sender does not
+    /// retry it: it is skipped on purpose, as Nectr skips a review for a
+    /// pull request that already has one pending); its own delivery id is
+    /// recorded as processed, so its redelivery is a duplicate too.
+    /// Defaults to none.
+    ///
+    /// The key is claimed in the [`dedup`](Receiver::dedup) store, under
+    /// [`content_store_key`] (namespaced by
+    /// provider and tenant, never equal to a delivery id's key), after the
+    /// delivery id's own claim. It is released when the handler finishes,
+    /// whatever its status: it coalesces concurrent work, it does not
+    /// remember finished work (the delivery id's claim does that). A claim
+    /// whose handler never finishes (the process died) expires after the
+    /// [`dedup_key_ttl`](Receiver::dedup_key_ttl).
+    ///
+    /// With an [`inbox`](Receiver::inbox) the receiver cannot see when the
+    /// worker finishes: the key is claimed when the delivery is queued and
+    /// held for the whole TTL ("one per key per hour"); it is released at
+    /// once when the inbox answers duplicate or fails.
+    ///
+    /// Without a `dedup` store, a delivery is answered 500
+    /// `invalid_config` (a content key has nowhere to be held).
+    ///
+    /// ```
+    /// use hooksig::{dedup::MemoryStore, github::GitHub, receiver::Receiver};
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Event { pull_request: Option<PullRequest> }
+    /// #[derive(serde::Deserialize)]
+    /// struct PullRequest { number: u64 }
+    ///
+    /// let receiver = Receiver::new(GitHub::new("webhook-secret")?)
+    ///     .dedup(MemoryStore::new())
+    ///     .dedup_key(|delivery| {
+    ///         let event: Event = delivery.json().ok()?;
+    ///         Some(format!("pr-{}", event.pull_request?.number))
+    ///     });
+    /// # let _ = receiver;
+    /// # Ok::<(), hooksig::Error>(())
+    /// ```
+    pub fn dedup_key<F>(mut self, key: F) -> Self
+    where
+        F: Fn(&Delivery<'_>) -> Option<String> + Send + Sync + 'static,
+    {
+        Arc::make_mut(&mut self.config).content_key = Some(Arc::new(key));
+        self
+    }
+
+    /// How long a content key ([`dedup_key`](Receiver::dedup_key)) is held
+    /// at most: the in-flight TTL of its claim, whatever the store's own.
+    /// Defaults to 1 hour ([`DEFAULT_DEDUP_KEY_TTL`]); without a
+    /// `dedup_key` it does nothing. A store of your own that does not
+    /// implement [`DeliveryStore::claim_for`] uses its in-flight TTL.
+    pub fn dedup_key_ttl(mut self, ttl: Duration) -> Self {
+        Arc::make_mut(&mut self.config).content_ttl = ttl;
         self
     }
 
@@ -424,6 +662,25 @@ impl Receiver {
         Some(report.reject(&*self.config.clock, error))
     }
 
+    /// What is decided from the request's head alone, before anything is
+    /// read: a sender the [allow-list](Receiver::allow_senders) refuses
+    /// (403, or 400 for an unreadable forwarding header from a trusted
+    /// proxy), then a `Content-Length` above the body limit (413).
+    /// [`prepare`](Receiver::prepare) runs it first; an adapter may call
+    /// it before it even sets the body aside, as the tower layer does.
+    /// Without an allow-list it neither allocates nor reads a header
+    /// beyond `Content-Length`.
+    #[must_use]
+    pub fn screen<H: Headers + ?Sized>(&self, head: &Head<'_, H>) -> Option<Answer> {
+        if let Some(policy) = &self.config.senders {
+            if let Err(error) = policy.check(head.peer(), head.headers()) {
+                let report = Report::new(self.adapter, &*self.config.clock);
+                return Some(report.reject(&*self.config.clock, error));
+            }
+        }
+        self.declared_too_large(head.headers())
+    }
+
     /// Runs the request path up to the handler; see the [module docs](self).
     ///
     /// `read` reads the body: called at most once, after the tenant is
@@ -436,7 +693,7 @@ impl Receiver {
         R: FnOnce(usize) -> F,
         F: Future<Output = Result<Bytes, Error>>,
     {
-        if let Some(answer) = self.declared_too_large(head.headers()) {
+        if let Some(answer) = self.screen(head) {
             return Step::Answer(answer);
         }
         let mut report = Report::new(self.adapter, &*self.config.clock);
@@ -503,7 +760,7 @@ impl Receiver {
             }
         }
         // The one verify call of every adapter.
-        let delivery = match provider.verify_incoming(&incoming, now) {
+        let (delivery, content) = match provider.verify_incoming(&incoming, now) {
             Ok(delivery) => {
                 let ping = self.config.answer_pings && delivery.is_ping();
                 let reply = delivery.reply();
@@ -526,16 +783,41 @@ impl Receiver {
                         Outcome::Pong,
                     ));
                 }
-                verified
+                let content = match &self.config.content_key {
+                    None => None,
+                    Some(_) if self.config.store.is_none() => reject!(Error::InvalidConfig(
+                        "dedup_key needs a dedup store to hold its keys"
+                    )),
+                    Some(key) => key(&delivery)
+                        .map(|key| content_store_key(verified.provider, verified.tenant(), &key)),
+                };
+                (verified, content)
             }
             Err(error) => reject!(error),
         };
 
         #[cfg(feature = "inbox")]
         if let Some(inbox) = &self.config.inbox {
+            // Held for its whole TTL: the worker's end is not seen here.
+            let content_guard = match self.claim_content(content).await {
+                Ok(Some(ContentClaim::Held(guard))) => Some(guard),
+                Ok(Some(ContentClaim::Taken)) => {
+                    return Step::Answer(report.answer(
+                        &*self.config.clock,
+                        Answer::json(StatusCode::OK, b"{\"status\":\"duplicate\"}"),
+                        Outcome::Duplicate,
+                    ))
+                }
+                Ok(None) => None,
+                Err(error) => reject!(error),
+            };
             let envelope = self.envelope(head.headers(), &delivery, body);
-            let answer = match inbox.accept(&envelope).await {
+            let accepted = inbox.accept(&envelope).await;
+            let answer = match accepted {
                 Ok(crate::inbox::Accept::Queued) => {
+                    if let Some(guard) = content_guard {
+                        guard.keep();
+                    }
                     let body = serde_json::json!({ "status": "queued", "id": envelope.key() });
                     let answer = Answer {
                         status: StatusCode::ACCEPTED,
@@ -545,12 +827,18 @@ impl Receiver {
                     };
                     report.answer(&*self.config.clock, answer, Outcome::Queued)
                 }
-                Ok(_) => report.answer(
-                    &*self.config.clock,
-                    Answer::json(StatusCode::OK, b"{\"status\":\"duplicate\"}"),
-                    Outcome::Duplicate,
-                ),
-                Err(error) => report.reject(&*self.config.clock, error),
+                Ok(_) => {
+                    release(content_guard).await;
+                    report.answer(
+                        &*self.config.clock,
+                        Answer::json(StatusCode::OK, b"{\"status\":\"duplicate\"}"),
+                        Outcome::Duplicate,
+                    )
+                }
+                Err(error) => {
+                    release(content_guard).await;
+                    report.reject(&*self.config.clock, error)
+                }
             };
             return Step::Answer(answer);
         }
@@ -574,13 +862,66 @@ impl Receiver {
             _ => None,
         };
 
+        // The content key, after the delivery's own claim: a retry of a
+        // delivery in flight is told 409 (it must not be lost), another
+        // delivery with the same content is skipped.
+        let content_guard = match self.claim_content(content).await {
+            Ok(Some(ContentClaim::Held(guard))) => Some(Box::new(guard)),
+            Ok(Some(ContentClaim::Taken)) => {
+                // Answered 200: the skipped delivery is settled as done,
+                // so its redelivery is a duplicate too.
+                if let Some(guard) = guard {
+                    let _ = guard.settle(true).await;
+                }
+                return Step::Answer(report.answer(
+                    &*self.config.clock,
+                    Answer::json(StatusCode::OK, b"{\"status\":\"duplicate\"}"),
+                    Outcome::Duplicate,
+                ));
+            }
+            Ok(None) => None,
+            Err(error) => {
+                release(guard).await;
+                reject!(error)
+            }
+        };
+
         Step::Handle(Accepted {
             delivery,
             body,
             guard,
+            content_guard,
             report,
             clock: Arc::clone(&self.config.clock),
         })
+    }
+
+    /// Claims a content key, held for the content TTL.
+    async fn claim_content(&self, key: Option<String>) -> Result<Option<ContentClaim>, Error> {
+        let (Some(key), Some(store)) = (key, &self.config.store) else {
+            return Ok(None);
+        };
+        Ok(Some(
+            match ClaimGuard::claim_for(store, key, self.config.content_ttl).await? {
+                Claimed::Acquired(guard) => ContentClaim::Held(guard),
+                Claimed::Done | Claimed::InFlight => ContentClaim::Taken,
+            },
+        ))
+    }
+}
+
+/// What claiming a content key found.
+enum ContentClaim {
+    /// Claimed for this delivery.
+    Held(ClaimGuard),
+    /// Another delivery with the same content key holds it.
+    Taken,
+}
+
+/// Releases a claim, if any; a store failure leaves it to expire.
+async fn release(guard: Option<ClaimGuard>) {
+    if let Some(guard) = guard {
+        let _ = guard.release().await;
     }
 }
 
@@ -643,6 +984,9 @@ impl fmt::Debug for Receiver {
             .field("inbox", &self.inbox_is_set())
             .field("clock", &self.config.clock)
             .field("public_url", &self.config.public_url)
+            .field("senders", &self.config.senders)
+            .field("dedup_key", &self.config.content_key.is_some())
+            .field("dedup_key_ttl", &self.config.content_ttl)
             .finish()
     }
 }
@@ -803,6 +1147,8 @@ pub struct Accepted {
     delivery: VerifiedDelivery,
     body: Bytes,
     guard: Option<ClaimGuard>,
+    // Boxed: only a receiver with a content key pays for it.
+    content_guard: Option<Box<ClaimGuard>>,
     report: Report,
     clock: Arc<dyn Clock>,
 }
@@ -840,6 +1186,9 @@ impl Accepted {
     /// returned: the handler has run and the sender gets its answer.
     pub async fn finish(mut self, status: StatusCode) {
         let success = status.is_success();
+        // A content key is held while the delivery is processed, never
+        // after ([`Receiver::dedup_key`]).
+        release(self.content_guard.take().map(|guard| *guard)).await;
         if let Some(guard) = self.guard.take() {
             #[cfg(feature = "tracing")]
             let key = guard.key().to_owned();
@@ -868,6 +1217,7 @@ impl fmt::Debug for Accepted {
             .field("delivery", &self.delivery)
             .field("body_len", &self.body.len())
             .field("claimed", &self.guard.is_some())
+            .field("content_claimed", &self.content_guard.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -1146,6 +1496,58 @@ mod tests {
         assert_eq!((head.method(), head.path()), ("POST", "/webhooks/github"));
         assert_eq!(head.target(), "/webhooks/github?x=1");
         assert!(!format!("{head:?}").contains("x-hub"));
+    }
+
+    /// Drives a future that never waits (the memory store, bytes in hand).
+    fn ready<F: Future>(future: F) -> F::Output {
+        let waker = std::task::Waker::noop();
+        let mut cx = std::task::Context::from_waker(waker);
+        let mut future = std::pin::pin!(future);
+        loop {
+            if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                return output;
+            }
+        }
+    }
+
+    #[test]
+    fn prepare_applies_the_sender_policy_before_reading_the_body() {
+        let github = GitHub::new("s").unwrap();
+        let body = Bytes::from_static(b"{}");
+        let headers = github
+            .sign_headers(&crate::Outgoing::new(&body).id("d-1").event("push"))
+            .unwrap();
+        let receiver = Receiver::new(github)
+            .allow_senders(["192.0.2.0/24"])
+            .unwrap()
+            .trusted_proxies(["10.0.0.1"])
+            .unwrap();
+        let run = |peer: Option<&str>| {
+            let head = Head::new("POST", "/", &headers).with_peer(peer.map(|p| p.parse().unwrap()));
+            let read = |_: usize| -> std::future::Ready<Result<Bytes, Error>> {
+                panic!("the body is read only for an allowed sender")
+            };
+            match ready(receiver.prepare(&head, read)) {
+                Step::Answer(answer) => answer.status().as_u16(),
+                Step::Handle(_) => unreachable!(),
+            }
+        };
+        assert_eq!(run(None), 403);
+        assert_eq!(run(Some("198.51.100.1")), 403);
+        assert_eq!(run(Some("10.0.0.1")), 403, "the proxy itself, no header");
+        let head = Head::new("POST", "/", &headers).with_peer(Some("192.0.2.7".parse().unwrap()));
+        assert!(matches!(
+            ready(receiver.prepare(&head, read_bytes(body.clone()))),
+            Step::Handle(_)
+        ));
+        // Through the trusted proxy, from an allowed client.
+        let mut forwarded = headers.clone();
+        forwarded.insert("x-forwarded-for", "192.0.2.8".parse().unwrap());
+        let head = Head::new("POST", "/", &forwarded).with_peer(Some("10.0.0.1".parse().unwrap()));
+        assert!(matches!(
+            ready(receiver.prepare(&head, read_bytes(body))),
+            Step::Handle(_)
+        ));
     }
 
     #[test]

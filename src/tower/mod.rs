@@ -5,6 +5,12 @@
 //! every step below is the receiver's, shared with the actix and axum
 //! adapters. For each request the middleware:
 //!
+//! 0. with an [allow-list](VerifyLayer::allow_senders), refuses any other
+//!    sender with 403 before the body or the inner service is touched (the
+//!    peer address from the request extensions: axum's
+//!    `ConnectInfo<SocketAddr>` with the `axum` feature, a `SocketAddr`
+//!    or an `IpAddr`; the client's from a
+//!    [trusted proxy](VerifyLayer::trusted_proxies)'s header);
 //! 1. picks the provider: the one given to [`VerifyLayer::new`], or the
 //!    one a [`Resolve`]r finds for the request (unknown tenant → 404,
 //!    disabled → 403, lookup failure → 503);
@@ -28,8 +34,11 @@
 //!
 //! Every rejection is answered with its status and a JSON body
 //! `{"error":"<kind>","message":"<words>"}` ([`Error::kind`](crate::Error::kind)
-//! and its `Display`, never a secret or a MAC); the [`Error`](crate::Error)
-//! itself is in the response's extensions for outer layers.
+//! and its `Display`, never a secret or a MAC), or with what
+//! [`on_reject`](VerifyLayer::on_reject) answers; the
+//! [`Error`](crate::Error) itself is in the response's extensions for outer
+//! layers. A [content key](VerifyLayer::dedup_key) held by another delivery
+//! is answered 200 `{"status":"duplicate"}`.
 //!
 //! A delivery without an id (a [`Generic`](crate::generic::Generic) scheme
 //! with no id header, a sender that omits it) cannot be deduplicated and
@@ -88,5 +97,5 @@ pub use layer::VerifyLayer;
 pub use service::VerifyService;
 
 pub use crate::receiver::{
-    PathTenants, Resolution, Resolve, Tenant, VerifiedDelivery, DEFAULT_BODY_LIMIT,
+    PathTenants, ProxyHeader, Resolution, Resolve, Tenant, VerifiedDelivery, DEFAULT_BODY_LIMIT,
 };

@@ -11,9 +11,10 @@ use http_body::Body;
 use http_body_util::Full;
 use tower_service::Service;
 
+use super::layer::RejectFn;
 use super::{ResponseBody, ResponseFuture};
 use crate::receiver::http_body::{read, BoxError};
-use crate::receiver::{Answer, Head, Receiver, Step};
+use crate::receiver::{peer_in, Answer, Head, Receiver, Step};
 
 /// The service [`VerifyLayer`](super::VerifyLayer) wraps around `S`.
 ///
@@ -25,11 +26,16 @@ use crate::receiver::{Answer, Head, Receiver, Step};
 pub struct VerifyService<S> {
     inner: S,
     receiver: Arc<Receiver>,
+    reject: Option<Arc<RejectFn>>,
 }
 
 impl<S> VerifyService<S> {
-    pub(crate) fn new(inner: S, receiver: Arc<Receiver>) -> Self {
-        VerifyService { inner, receiver }
+    pub(crate) fn new(inner: S, receiver: Arc<Receiver>, reject: Option<Arc<RejectFn>>) -> Self {
+        VerifyService {
+            inner,
+            receiver,
+            reject,
+        }
     }
 
     /// The inner service.
@@ -53,6 +59,7 @@ impl<S: fmt::Debug> fmt::Debug for VerifyService<S> {
         f.debug_struct("VerifyService")
             .field("inner", &self.inner)
             .field("receiver", &self.receiver)
+            .field("on_reject", &self.reject.is_some())
             .finish()
     }
 }
@@ -76,21 +83,33 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        // Decided from the headers alone, without boxing a future.
-        if let Some(answer) = self.receiver.declared_too_large(request.headers()) {
-            return ResponseFuture::rejected(response(answer));
+        // Decided from the head alone (the sender's address, a declared
+        // oversize body), without boxing a future or touching the body.
+        let head = Head::new(
+            request.method().as_str(),
+            request
+                .uri()
+                .path_and_query()
+                .map_or("/", |target| target.as_str()),
+            request.headers(),
+        )
+        .with_peer(peer_in(request.extensions()));
+        if let Some(answer) = self.receiver.screen(&head) {
+            return ResponseFuture::rejected(response(answer, self.reject.as_deref()));
         }
         // The service that was polled ready is the one that must be called:
         // keep it for the request and leave a fresh clone in its place.
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
         let receiver = Arc::clone(&self.receiver);
-        ResponseFuture::running(Box::pin(run(receiver, inner, request)))
+        let reject = self.reject.clone();
+        ResponseFuture::running(Box::pin(run(receiver, reject, inner, request)))
     }
 }
 
 async fn run<S, B, ResBody>(
     receiver: Arc<Receiver>,
+    reject: Option<Arc<RejectFn>>,
     mut inner: S,
     request: Request<B>,
 ) -> Result<Response<ResponseBody<ResBody>>, S::Error>
@@ -104,7 +123,7 @@ where
         .prepare(&Head::from_parts(&parts), |limit| read(body, limit))
         .await;
     let mut accepted = match step {
-        Step::Answer(answer) => return Ok(response(answer)),
+        Step::Answer(answer) => return Ok(response(answer, reject.as_deref())),
         Step::Handle(accepted) => accepted,
     };
     let mut request = Request::from_parts(parts, Full::new(accepted.take_body()));
@@ -118,8 +137,13 @@ where
     result.map(|response| response.map(ResponseBody::inner))
 }
 
-/// The receiver's own answer as a response, the rejection's error in its
-/// extensions for outer layers.
-fn response<B>(answer: Answer) -> Response<ResponseBody<B>> {
+/// The receiver's own answer as a response, or the rejection hook's for a
+/// rejection; the rejection's error in its extensions for outer layers.
+fn response<B>(answer: Answer, reject: Option<&RejectFn>) -> Response<ResponseBody<B>> {
+    if let (Some(hook), Some(error)) = (reject, answer.error()) {
+        let mut response = hook(error).map(ResponseBody::own);
+        response.extensions_mut().insert(error.clone());
+        return response;
+    }
     answer.into_response(ResponseBody::own)
 }
