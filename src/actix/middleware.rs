@@ -6,17 +6,13 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use std::time::Duration;
-
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::{HttpMessage as _, HttpResponse};
 
 use super::extract::{read_payload, target, VerifiedBody};
-use crate::clock::Clock;
-use crate::dedup::DeliveryStore;
-use crate::receiver::{Adapter, Answer, Head, ProxyHeader, Receiver, Resolve, Step};
-use crate::{Delivery, Error, Provider};
+use crate::receiver::{Adapter, Answer, Head, Receiver, Resolve, Step};
+use crate::{Error, Provider};
 
 /// A rejection hook, as [`Verify::on_reject`] keeps it.
 type RejectFn = dyn Fn(&Error) -> HttpResponse<BoxBody> + Send + Sync;
@@ -68,85 +64,12 @@ impl Verify {
         }
     }
 
-    fn map(self, f: impl FnOnce(Receiver) -> Receiver) -> Self {
-        Verify {
-            receiver: Arc::new(f(Arc::unwrap_or_clone(self.receiver))),
-            reject: self.reject,
-        }
-    }
-
-    fn try_map(self, f: impl FnOnce(Receiver) -> Result<Receiver, Error>) -> Result<Self, Error> {
-        Ok(Verify {
-            receiver: Arc::new(f(Arc::unwrap_or_clone(self.receiver))?),
-            reject: self.reject,
-        })
-    }
-
-    /// Accepts requests only from senders whose address is in `networks`;
-    /// others get 403 `sender_refused` before the payload is read
-    /// ([`Receiver::allow_senders`]). The peer address is actix's
-    /// [`peer_addr`](actix_web::dev::ServiceRequest::peer_addr), the
-    /// socket's (never `connection_info().realip_remote_addr()`, which
-    /// believes any client's headers); on a Unix socket there is none, and
-    /// every request is refused. Defaults to every address.
-    ///
-    /// ```
-    /// use hooksig::{actix::Verify, linear::{self, Linear}};
-    ///
-    /// let verify = Verify::new(Linear::new("lin_wh_secret")?).allow_senders(linear::SENDER_IPS)?;
-    /// # let _ = verify;
-    /// # Ok::<(), hooksig::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidNetwork`] for an entry that is not an address or a
-    /// network, [`Error::InvalidConfig`] for an empty list.
-    pub fn allow_senders<I, S>(self, networks: I) -> Result<Self, Error>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.try_map(|receiver| receiver.allow_senders(networks))
-    }
-
-    /// The proxies in front of this server, whose forwarding header gives
-    /// the client address ([`Receiver::trusted_proxies`]). Defaults to
-    /// none.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidNetwork`] for an entry that is not an address or a
-    /// network.
-    pub fn trusted_proxies<I, S>(self, networks: I) -> Result<Self, Error>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.try_map(|receiver| receiver.trusted_proxies(networks))
-    }
-
-    /// Which header the trusted proxies write ([`Receiver::proxy_header`]).
-    /// Defaults to [`ProxyHeader::Either`].
-    pub fn proxy_header(self, header: ProxyHeader) -> Self {
-        self.map(|receiver| receiver.proxy_header(header))
-    }
-
-    /// Skips a delivery while another with the same content key is pending
-    /// or processing ([`Receiver::dedup_key`]; needs a
-    /// [`dedup`](Verify::dedup) store). Defaults to none.
-    pub fn dedup_key<F>(self, key: F) -> Self
-    where
-        F: Fn(&Delivery<'_>) -> Option<String> + Send + Sync + 'static,
-    {
-        self.map(|receiver| receiver.dedup_key(key))
-    }
-
-    /// How long a content key is held at most
-    /// ([`Receiver::dedup_key_ttl`]). Defaults to 1 hour.
-    pub fn dedup_key_ttl(self, ttl: Duration) -> Self {
-        self.map(|receiver| receiver.dedup_key_ttl(ttl))
-    }
+    crate::receiver::receiver_options!(
+        peer = "The peer address is actix's `ServiceRequest::peer_addr`, the \
+socket's (never `connection_info().realip_remote_addr()`, which believes \
+any client's headers); on a Unix socket there is none, and every request \
+is refused."
+    );
 
     /// Answers every rejection with `hook`'s response instead of the
     /// default status and JSON body, as
@@ -180,52 +103,6 @@ impl Verify {
             hook(error).map_into_boxed_body()
         }));
         self
-    }
-
-    /// The largest body read ([`Receiver::body_limit`]). Defaults to 2 MiB;
-    /// GitHub sends up to 25 MB
-    /// ([`GITHUB_BODY_LIMIT`](crate::receiver::GITHUB_BODY_LIMIT)).
-    pub fn body_limit(self, bytes: usize) -> Self {
-        self.map(|receiver| receiver.body_limit(bytes))
-    }
-
-    /// Answers a verified GitHub `ping` with 200 `{"status":"pong"}`
-    /// ([`Receiver::answer_pings`]). Defaults to `false`.
-    pub fn answer_pings(self, answer: bool) -> Self {
-        self.map(|receiver| receiver.answer_pings(answer))
-    }
-
-    /// Suppresses duplicate deliveries with `store` ([`Receiver::dedup`]).
-    /// Defaults to none.
-    pub fn dedup(self, store: impl DeliveryStore + 'static) -> Self {
-        self.map(|receiver| receiver.dedup(store))
-    }
-
-    /// Accepts verified deliveries into `inbox` and answers 202
-    /// `{"status":"queued","id":"<key>"}` without calling the handler;
-    /// duplicates get 200 `{"status":"duplicate"}`, an unreachable inbox
-    /// 503 ([`Receiver::inbox`]). Defaults to none.
-    #[cfg(feature = "inbox")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "inbox")))]
-    pub fn inbox(self, inbox: impl crate::inbox::Inbox + 'static) -> Self {
-        self.map(|receiver| receiver.inbox(inbox))
-    }
-
-    /// Where the middleware reads the time ([`Receiver::clock`]). Defaults
-    /// to [`SystemClock`](crate::SystemClock).
-    pub fn clock(self, clock: impl Clock + 'static) -> Self {
-        self.map(|receiver| receiver.clock(clock))
-    }
-
-    /// The public base URL behind a proxy ([`Receiver::public_url`]).
-    /// Defaults to none.
-    pub fn public_url(self, base: impl Into<Arc<str>>) -> Self {
-        self.map(|receiver| receiver.public_url(base))
-    }
-
-    /// The receiver this middleware runs.
-    pub fn receiver(&self) -> &Receiver {
-        &self.receiver
     }
 }
 

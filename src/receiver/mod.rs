@@ -76,6 +76,8 @@
 //! # Ok(()) }
 //! ```
 
+#[cfg(any(feature = "tower", feature = "actix"))]
+mod options;
 mod resolve;
 mod senders;
 mod verified;
@@ -92,6 +94,8 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use http::StatusCode;
 
+#[cfg(any(feature = "tower", feature = "actix"))]
+pub(crate) use options::receiver_options;
 pub use resolve::{PathTenants, Resolution, Resolve, Tenant};
 pub use senders::ProxyHeader;
 pub use verified::{HandlerStatus, Rejection, Verified};

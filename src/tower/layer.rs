@@ -3,16 +3,12 @@
 use std::fmt;
 use std::sync::Arc;
 
-use std::time::Duration;
-
 use bytes::Bytes;
 use tower_layer::Layer;
 
 use super::{Resolve, VerifyService};
-use crate::clock::Clock;
-use crate::dedup::DeliveryStore;
-use crate::receiver::{Adapter, ProxyHeader, Receiver};
-use crate::{Delivery, Error, Provider};
+use crate::receiver::{Adapter, Receiver};
+use crate::{Error, Provider};
 
 /// A rejection hook, as [`VerifyLayer::on_reject`] keeps it.
 pub(crate) type RejectFn = dyn Fn(&Error) -> http::Response<Bytes> + Send + Sync;
@@ -63,94 +59,14 @@ impl VerifyLayer {
         }
     }
 
-    fn map(self, f: impl FnOnce(Receiver) -> Receiver) -> Self {
-        let receiver = Arc::unwrap_or_clone(self.receiver);
-        VerifyLayer {
-            receiver: Arc::new(f(receiver)),
-            reject: self.reject,
-        }
-    }
-
-    fn try_map(self, f: impl FnOnce(Receiver) -> Result<Receiver, Error>) -> Result<Self, Error> {
-        let receiver = Arc::unwrap_or_clone(self.receiver);
-        Ok(VerifyLayer {
-            receiver: Arc::new(f(receiver)?),
-            reject: self.reject,
-        })
-    }
-
-    /// Accepts requests only from senders whose address is in `networks`
-    /// (CIDR networks or plain addresses); others get 403 `sender_refused`
-    /// before the body is read ([`Receiver::allow_senders`]). Defaults to
-    /// every address.
-    ///
-    /// The peer address is read from the request extensions: axum's
-    /// `ConnectInfo<SocketAddr>` (with hooksig's `axum` feature; serve the
-    /// router with `into_make_service_with_connect_info::<SocketAddr>()`),
-    /// a `std::net::SocketAddr` or a `std::net::IpAddr` (insert one per
-    /// connection in a plain hyper server). With none of them every request
-    /// is refused: the allow-list fails closed.
-    ///
-    /// ```
-    /// use hooksig::{linear::{self, Linear}, tower::VerifyLayer};
-    ///
-    /// let layer = VerifyLayer::new(Linear::new("lin_wh_secret")?)
-    ///     .allow_senders(linear::SENDER_IPS)?
-    ///     .trusted_proxies(["10.0.0.0/8"])?;
-    /// # let _ = layer;
-    /// # Ok::<(), hooksig::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidNetwork`] for an entry that is not an address or a
-    /// network, [`Error::InvalidConfig`] for an empty list.
-    pub fn allow_senders<I, S>(self, networks: I) -> Result<Self, Error>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.try_map(|receiver| receiver.allow_senders(networks))
-    }
-
-    /// The proxies in front of this server, whose forwarding header gives
-    /// the client address ([`Receiver::trusted_proxies`]). Defaults to
-    /// none.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidNetwork`] for an entry that is not an address or a
-    /// network.
-    pub fn trusted_proxies<I, S>(self, networks: I) -> Result<Self, Error>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.try_map(|receiver| receiver.trusted_proxies(networks))
-    }
-
-    /// Which header the trusted proxies write ([`Receiver::proxy_header`]).
-    /// Defaults to [`ProxyHeader::Either`].
-    pub fn proxy_header(self, header: ProxyHeader) -> Self {
-        self.map(|receiver| receiver.proxy_header(header))
-    }
-
-    /// Skips a delivery while another with the same content key is pending
-    /// or processing: 200 `{"status":"duplicate"}` without the handler
-    /// ([`Receiver::dedup_key`]; needs a [`dedup`](VerifyLayer::dedup)
-    /// store). Defaults to none.
-    pub fn dedup_key<F>(self, key: F) -> Self
-    where
-        F: Fn(&Delivery<'_>) -> Option<String> + Send + Sync + 'static,
-    {
-        self.map(|receiver| receiver.dedup_key(key))
-    }
-
-    /// How long a content key is held at most
-    /// ([`Receiver::dedup_key_ttl`]). Defaults to 1 hour.
-    pub fn dedup_key_ttl(self, ttl: Duration) -> Self {
-        self.map(|receiver| receiver.dedup_key_ttl(ttl))
-    }
+    crate::receiver::receiver_options!(
+        peer = "The peer address is read from the request extensions: axum's \
+`ConnectInfo<SocketAddr>` (with hooksig's `axum` feature; serve the router \
+with `into_make_service_with_connect_info::<SocketAddr>()`), a \
+`std::net::SocketAddr` or a `std::net::IpAddr` (insert one per connection \
+in a plain hyper server). With none of them every request is refused: the \
+allow-list fails closed."
+    );
 
     /// Answers every rejection with `hook`'s response instead of the
     /// default (the error's [status](Error::status) and
@@ -185,56 +101,6 @@ impl VerifyLayer {
     {
         self.reject = Some(Arc::new(move |error: &Error| hook(error).map(Into::into)));
         self
-    }
-
-    /// The largest body read, in bytes; a larger one is answered 413
-    /// without buffering more than `bytes`. Defaults to 2 MiB
-    /// ([`DEFAULT_BODY_LIMIT`](super::DEFAULT_BODY_LIMIT)).
-    pub fn body_limit(self, bytes: usize) -> Self {
-        self.map(|receiver| receiver.body_limit(bytes))
-    }
-
-    /// Answers a verified GitHub `ping` with 200 `{"status":"pong"}`
-    /// without calling the inner service. Defaults to `false` (pings reach
-    /// the handler like any event).
-    pub fn answer_pings(self, answer: bool) -> Self {
-        self.map(|receiver| receiver.answer_pings(answer))
-    }
-
-    /// Suppresses duplicate deliveries with `store` (a
-    /// [`MemoryStore`](crate::dedup::MemoryStore), a `RedisStore`, or an
-    /// `Arc` of one shared with other layers). Defaults to none: every
-    /// verified delivery reaches the handler.
-    pub fn dedup(self, store: impl DeliveryStore + 'static) -> Self {
-        self.map(|receiver| receiver.dedup(store))
-    }
-
-    /// Accepts verified deliveries into `inbox` and answers 202
-    /// `{"status":"queued","id":"<key>"}` without calling the handler;
-    /// duplicates get 200 `{"status":"duplicate"}`, an unreachable inbox
-    /// 503 ([`Receiver::inbox`]). Defaults to none.
-    #[cfg(feature = "inbox")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "inbox")))]
-    pub fn inbox(self, inbox: impl crate::inbox::Inbox + 'static) -> Self {
-        self.map(|receiver| receiver.inbox(inbox))
-    }
-
-    /// Where the middleware reads the time ([`Receiver::clock`]). Defaults
-    /// to [`SystemClock`](crate::SystemClock).
-    pub fn clock(self, clock: impl Clock + 'static) -> Self {
-        self.map(|receiver| receiver.clock(clock))
-    }
-
-    /// The public base URL the sender posts to, used behind a proxy by
-    /// schemes that sign the URL ([`Receiver::public_url`]). Defaults to
-    /// none (`https://` + `Host`).
-    pub fn public_url(self, base: impl Into<Arc<str>>) -> Self {
-        self.map(|receiver| receiver.public_url(base))
-    }
-
-    /// The receiver this layer runs.
-    pub fn receiver(&self) -> &Receiver {
-        &self.receiver
     }
 }
 
