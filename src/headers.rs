@@ -165,45 +165,38 @@ pub fn lookup_in<'a, 'n>(
     found
 }
 
-#[cfg(feature = "http02")]
-#[cfg_attr(docsrs, doc(cfg(feature = "http02")))]
-impl Headers for http02::HeaderMap {
-    fn lookup(&self, name: &str) -> Lookup<'_> {
-        // `&str` names are matched through a stack buffer, without
-        // allocating, as in `http` 1.
-        let mut values = self.get_all(name).iter();
-        match (values.next(), values.next()) {
-            (None, _) => Lookup::Missing,
-            (Some(value), None) => Lookup::One(value.as_bytes()),
-            (Some(_), Some(_)) => Lookup::Repeated,
-        }
-    }
+/// [`Headers`] for the `HeaderMap` of an `http` crate (1.x, and 0.2 behind
+/// `http02`), whose lookup APIs agree: `&str` names are matched through a
+/// stack buffer, without allocating.
+macro_rules! http_header_map {
+    ($(#[$attr:meta])* $map:ty) => {
+        $(#[$attr])*
+        impl Headers for $map {
+            fn lookup(&self, name: &str) -> Lookup<'_> {
+                let mut values = self.get_all(name).iter();
+                match (values.next(), values.next()) {
+                    (None, _) => Lookup::Missing,
+                    (Some(value), None) => Lookup::One(value.as_bytes()),
+                    (Some(_), Some(_)) => Lookup::Repeated,
+                }
+            }
 
-    fn each_value(&self, name: &str, each: &mut dyn FnMut(&[u8])) -> bool {
-        self.get_all(name)
-            .iter()
-            .for_each(|value| each(value.as_bytes()));
-        true
-    }
+            fn each_value(&self, name: &str, each: &mut dyn FnMut(&[u8])) -> bool {
+                self.get_all(name)
+                    .iter()
+                    .for_each(|value| each(value.as_bytes()));
+                true
+            }
+        }
+    };
 }
 
-impl Headers for http::HeaderMap {
-    fn lookup(&self, name: &str) -> Lookup<'_> {
-        let mut values = self.get_all(name).iter();
-        match (values.next(), values.next()) {
-            (None, _) => Lookup::Missing,
-            (Some(value), None) => Lookup::One(value.as_bytes()),
-            (Some(_), Some(_)) => Lookup::Repeated,
-        }
-    }
-
-    fn each_value(&self, name: &str, each: &mut dyn FnMut(&[u8])) -> bool {
-        self.get_all(name)
-            .iter()
-            .for_each(|value| each(value.as_bytes()));
-        true
-    }
-}
+http_header_map!(http::HeaderMap);
+http_header_map!(
+    #[cfg(feature = "http02")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "http02")))]
+    http02::HeaderMap
+);
 
 /// Every value of `name` among `(name, value)` pairs, in order.
 fn each_in_pairs<K, V>(pairs: &[(K, V)], name: &str, each: &mut dyn FnMut(&[u8])) -> bool
