@@ -1,6 +1,7 @@
 //! [`Verified`], the actix-web extractor, and reading actix payloads.
 
-use std::future::{poll_fn, ready, Future};
+use std::fmt;
+use std::future::{poll_fn, Future};
 use std::pin::{pin, Pin};
 
 use actix_web::body::BoxBody;
@@ -56,9 +57,51 @@ pub(super) async fn read_payload(payload: Payload, limit: usize) -> Result<Bytes
 
 type LocalBoxFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 
+/// The [`Verified`] extractor's future: ready at once behind the
+/// middleware (no allocation), or the receiver's work without it.
+pub struct VerifiedFuture(Inner);
+
+// The ready value is moved once; boxing it would be the allocation this
+// future exists to save.
+#[allow(clippy::large_enum_variant)]
+enum Inner {
+    Ready(Option<Result<Verified, Rejection>>),
+    Running(LocalBoxFuture<Result<Verified, Rejection>>),
+}
+
+impl Future for VerifiedFuture {
+    type Output = Result<Verified, Rejection>;
+
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        match &mut self.0 {
+            Inner::Ready(result) => std::task::Poll::Ready(result.take().unwrap_or_else(|| {
+                Err(Rejection(Answer::rejection(Error::InvalidConfig(
+                    "the Verified extractor's future was polled after it completed",
+                ))))
+            })),
+            Inner::Running(future) => future.as_mut().poll(cx),
+        }
+    }
+}
+
+impl fmt::Debug for VerifiedFuture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match self.0 {
+            Inner::Ready(_) => "ready",
+            Inner::Running(_) => "running",
+        };
+        f.debug_struct("VerifiedFuture")
+            .field("state", &state)
+            .finish()
+    }
+}
+
 impl FromRequest for Verified {
     type Error = Rejection;
-    type Future = LocalBoxFuture<Result<Verified, Rejection>>;
+    type Future = VerifiedFuture;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
         {
@@ -67,7 +110,10 @@ impl FromRequest for Verified {
                 extensions.get::<VerifiedDelivery>(),
                 extensions.get::<VerifiedBody>(),
             ) {
-                return Box::pin(ready(Ok(Verified::settled(delivery.clone(), body.clone()))));
+                return VerifiedFuture(Inner::Ready(Some(Ok(Verified::settled(
+                    delivery.clone(),
+                    body.clone(),
+                )))));
             }
         }
         let receiver = request
@@ -82,12 +128,12 @@ impl FromRequest for Verified {
             let error = Error::InvalidConfig(
                 "no hooksig Verify middleware ran and no Receiver is in the app data",
             );
-            return Box::pin(ready(Err(Rejection(Answer::rejection(error)))));
+            return VerifiedFuture(Inner::Ready(Some(Err(Rejection(Answer::rejection(error))))));
         };
         let receiver = receiver.adapter(Adapter::Actix);
         let request = request.clone();
         let payload = payload.take();
-        Box::pin(async move {
+        VerifiedFuture(Inner::Running(Box::pin(async move {
             let head = Head::new(
                 request.method().as_str(),
                 target(request.uri()),
@@ -101,7 +147,7 @@ impl FromRequest for Verified {
                 Step::Answer(answer) => Err(Rejection(answer)),
                 Step::Handle(accepted) => Ok(Verified::new(accepted)),
             }
-        })
+        })))
     }
 }
 

@@ -59,6 +59,7 @@ mod headers;
 mod middleware;
 
 pub use crate::receiver::{HandlerStatus, Rejection, Verified};
+pub use extract::VerifiedFuture;
 pub use middleware::{Verify, VerifyMiddleware};
 
 use actix_web::body::BoxBody;
