@@ -585,39 +585,51 @@ async fn conformance(addr: SocketAddr, shared: Arc<Shared>) {
     assert_eq!(shared.calls(), 5);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tower_layer_conforms() {
-    let shared = Shared::new();
-    let addr = tower_adapter::start(Arc::clone(&shared), PLAIN).await;
-    conformance(addr, shared).await;
+/// The five stacks every suite runs against, each over real loopback HTTP.
+#[derive(Clone, Copy)]
+enum Stack {
+    /// `VerifyLayer` in axum.
+    Tower,
+    /// `VerifyLayer` in a plain hyper server.
+    Hyper,
+    /// The axum `Verified` extractor.
+    AxumExtractor,
+    /// The actix-web `Verify` middleware.
+    ActixMiddleware,
+    /// The actix-web `Verified` extractor alone.
+    ActixExtractor,
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn plain_hyper_with_the_tower_layer_conforms() {
-    let shared = Shared::new();
-    let addr = hyper_adapter::start(Arc::clone(&shared), PLAIN).await;
-    conformance(addr, shared).await;
+/// Starts `stack` with `setup` and returns the address it listens on.
+async fn serve(stack: Stack, shared: Arc<Shared>, setup: Setup) -> SocketAddr {
+    match stack {
+        Stack::Tower => tower_adapter::start(shared, setup).await,
+        Stack::Hyper => hyper_adapter::start(shared, setup).await,
+        Stack::AxumExtractor => axum_extractor::start(shared, setup).await,
+        Stack::ActixMiddleware => actix_adapter::start(shared, true, setup),
+        Stack::ActixExtractor => actix_adapter::start(shared, false, setup),
+    }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn axum_extractor_conforms() {
-    let shared = Shared::new();
-    let addr = axum_extractor::start(Arc::clone(&shared), PLAIN).await;
-    conformance(addr, shared).await;
+/// One test per stack, each running `suite(addr, shared)` on a server of
+/// its own started with the given setup.
+macro_rules! per_stack {
+    ($suite:ident: $($test:ident => $stack:ident($setup:expr)),+ $(,)?) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $test() {
+            let shared = Shared::new();
+            let addr = serve(Stack::$stack, Arc::clone(&shared), $setup).await;
+            $suite(addr, shared).await;
+        }
+    )+};
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn actix_middleware_conforms() {
-    let shared = Shared::new();
-    let addr = actix_adapter::start(Arc::clone(&shared), true, PLAIN);
-    conformance(addr, shared).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn actix_extractor_conforms() {
-    let shared = Shared::new();
-    let addr = actix_adapter::start(Arc::clone(&shared), false, PLAIN);
-    conformance(addr, shared).await;
+per_stack! { conformance:
+    tower_layer_conforms => Tower(PLAIN),
+    plain_hyper_with_the_tower_layer_conforms => Hyper(PLAIN),
+    axum_extractor_conforms => AxumExtractor(PLAIN),
+    actix_middleware_conforms => ActixMiddleware(PLAIN),
+    actix_extractor_conforms => ActixExtractor(PLAIN),
 }
 
 /// The actix extractor with neither the middleware nor a `Receiver` in the
@@ -878,39 +890,12 @@ async fn policies(addr: SocketAddr, shared: Arc<Shared>) {
     assert_eq!(shared.ids.lock().unwrap().last().unwrap(), "p-pr8-b");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tower_layer_applies_the_policies() {
-    let shared = Shared::new();
-    let addr = tower_adapter::start(Arc::clone(&shared), POLICIES_DUAL_STACK).await;
-    policies(addr, shared).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn plain_hyper_with_the_tower_layer_applies_the_policies() {
-    let shared = Shared::new();
-    let addr = hyper_adapter::start(Arc::clone(&shared), POLICIES).await;
-    policies(addr, shared).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn axum_extractor_applies_the_policies() {
-    let shared = Shared::new();
-    let addr = axum_extractor::start(Arc::clone(&shared), POLICIES).await;
-    policies(addr, shared).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn actix_middleware_applies_the_policies() {
-    let shared = Shared::new();
-    let addr = actix_adapter::start(Arc::clone(&shared), true, POLICIES_DUAL_STACK);
-    policies(addr, shared).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn actix_extractor_applies_the_policies() {
-    let shared = Shared::new();
-    let addr = actix_adapter::start(Arc::clone(&shared), false, POLICIES);
-    policies(addr, shared).await;
+per_stack! { policies:
+    tower_layer_applies_the_policies => Tower(POLICIES_DUAL_STACK),
+    plain_hyper_with_the_tower_layer_applies_the_policies => Hyper(POLICIES),
+    axum_extractor_applies_the_policies => AxumExtractor(POLICIES),
+    actix_middleware_applies_the_policies => ActixMiddleware(POLICIES_DUAL_STACK),
+    actix_extractor_applies_the_policies => ActixExtractor(POLICIES),
 }
 
 /// A rejection hook answers rejections with the receiver's own statuses
@@ -964,25 +949,10 @@ const HOOKED: Setup = Setup {
     ..PLAIN
 };
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tower_layer_answers_with_the_rejection_hook() {
-    let shared = Shared::new();
-    let addr = tower_adapter::start(Arc::clone(&shared), HOOKED).await;
-    own_statuses(addr, shared).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn plain_hyper_answers_with_the_rejection_hook() {
-    let shared = Shared::new();
-    let addr = hyper_adapter::start(Arc::clone(&shared), HOOKED).await;
-    own_statuses(addr, shared).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn actix_middleware_answers_with_the_rejection_hook() {
-    let shared = Shared::new();
-    let addr = actix_adapter::start(Arc::clone(&shared), true, HOOKED);
-    own_statuses(addr, shared).await;
+per_stack! { own_statuses:
+    tower_layer_answers_with_the_rejection_hook => Tower(HOOKED),
+    plain_hyper_answers_with_the_rejection_hook => Hyper(HOOKED),
+    actix_middleware_answers_with_the_rejection_hook => ActixMiddleware(HOOKED),
 }
 
 // ---- the inbox behind every adapter ------------------------------------
@@ -1204,38 +1174,32 @@ fn install_inbox(name: &str) -> Arc<inbox_support::Switch> {
     inbox
 }
 
+/// The inbox suite on one stack: one at a time (the stacks share the
+/// installed inbox), under `name`.
+async fn queues_into_the_inbox(stack: Stack, name: &str) {
+    let _one = INBOX_TESTS.lock().await;
+    let inbox = install_inbox(name);
+    let shared = Shared::new();
+    let addr = serve(stack, Arc::clone(&shared), INBOX).await;
+    inbox_conformance(addr, shared, inbox).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tower_layer_queues_into_the_inbox() {
-    let _one = INBOX_TESTS.lock().await;
-    let inbox = install_inbox("tower");
-    let shared = Shared::new();
-    let addr = tower_adapter::start(Arc::clone(&shared), INBOX).await;
-    inbox_conformance(addr, shared, inbox).await;
+    queues_into_the_inbox(Stack::Tower, "tower").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn axum_extractor_queues_into_the_inbox() {
-    let _one = INBOX_TESTS.lock().await;
-    let inbox = install_inbox("axum");
-    let shared = Shared::new();
-    let addr = axum_extractor::start(Arc::clone(&shared), INBOX).await;
-    inbox_conformance(addr, shared, inbox).await;
+    queues_into_the_inbox(Stack::AxumExtractor, "axum").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn actix_middleware_queues_into_the_inbox() {
-    let _one = INBOX_TESTS.lock().await;
-    let inbox = install_inbox("actix");
-    let shared = Shared::new();
-    let addr = actix_adapter::start(Arc::clone(&shared), true, INBOX);
-    inbox_conformance(addr, shared, inbox).await;
+    queues_into_the_inbox(Stack::ActixMiddleware, "actix").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn actix_extractor_queues_into_the_inbox() {
-    let _one = INBOX_TESTS.lock().await;
-    let inbox = install_inbox("actix-extractor");
-    let shared = Shared::new();
-    let addr = actix_adapter::start(Arc::clone(&shared), false, INBOX);
-    inbox_conformance(addr, shared, inbox).await;
+    queues_into_the_inbox(Stack::ActixExtractor, "actix-extractor").await;
 }
