@@ -49,6 +49,8 @@
 //! `authorization`, is never kept: the signature has been checked and is
 //! of no use to a handler, and a stored MAC is material for an attacker.
 
+#[cfg(feature = "redis")]
+mod redis_inbox;
 mod sqlite;
 mod worker;
 
@@ -59,6 +61,9 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 
 pub use crate::dedup::BoxFuture;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use redis_inbox::RedisInbox;
 pub use sqlite::SqliteInbox;
 pub use worker::{Backoff, Worker, DEFAULT_CONCURRENCY, DEFAULT_LEASE};
 
@@ -471,7 +476,7 @@ impl Filter {
 }
 
 /// A durable inbox of verified deliveries: [`SqliteInbox`] for one
-/// machine (and, with the `redis` feature, Redis for a fleet).
+/// machine and, with the `redis` feature, `RedisInbox` for a fleet.
 ///
 /// Object safe (`Arc<dyn Inbox>`): the methods return boxed futures.
 /// Times are passed in by the caller (the receiver's and the worker's
