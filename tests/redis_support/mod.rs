@@ -96,6 +96,8 @@ impl RedisServer {
                 "always",
                 "--save",
                 "",
+                "--maxmemory-policy",
+                "noeviction",
             ])
             .arg("--dir")
             .arg(&self.dir)
