@@ -13,7 +13,8 @@
 //!    *only if the key is new, atomically*: duplicate suppression and
 //!    enqueueing are one step, so no crash can fall between them;
 //! 3. answers 202 `{"status":"queued","id":"<key>"}` once the delivery is
-//!    durable (on disk for [`SqliteInbox`]); a duplicate gets 200
+//!    durable (on disk for [`SqliteInbox`]; in a Redis with AOF and
+//!    `appendfsync always` for `RedisInbox`); a duplicate gets 200
 //!    `{"status":"duplicate"}`; an inbox that cannot be reached gets 503
 //!    (never a 2xx), so the sender retries.
 //!
@@ -480,7 +481,9 @@ impl Filter {
 ///
 /// Object safe (`Arc<dyn Inbox>`): the methods return boxed futures.
 /// Times are passed in by the caller (the receiver's and the worker's
-/// [`Clock`](crate::Clock)); an inbox reads no clock of its own.
+/// [`Clock`](crate::Clock)); an inbox reads no clock of its own, except
+/// that `RedisInbox` retakes an expired lease only once Redis, too, has
+/// seen it idle for the lease (one clock for a whole fleet).
 ///
 /// Every method fails with [`Error::InboxUnavailable`] when the storage
 /// cannot be reached; nothing of the storage's own error reaches the

@@ -45,12 +45,14 @@ pub fn unique_prefix(test: &str) -> String {
 }
 
 /// A redis-server of the test's own, on a free loopback port, its files
-/// in a fresh directory, AOF on with `appendfsync always`; killed and its
+/// in a fresh directory, AOF on with `appendfsync always` (`REDIS_APPENDFSYNC`
+/// for the bench); killed and its
 /// directory removed when dropped.
 pub struct RedisServer {
     child: Option<Child>,
     port: u16,
     dir: PathBuf,
+    appendfsync: String,
 }
 
 impl RedisServer {
@@ -77,10 +79,13 @@ impl RedisServer {
             .local_addr()
             .unwrap()
             .port();
+        // `REDIS_APPENDFSYNC` is for benches/inbox.rs's comparison only.
+        let appendfsync = std::env::var("REDIS_APPENDFSYNC").unwrap_or_else(|_| "always".into());
         let mut server = RedisServer {
             child: None,
             port,
             dir,
+            appendfsync,
         };
         server.spawn();
         Some(server)
@@ -93,7 +98,7 @@ impl RedisServer {
                 "--appendonly",
                 "yes",
                 "--appendfsync",
-                "always",
+                &self.appendfsync,
                 "--save",
                 "",
                 "--maxmemory-policy",
@@ -129,6 +134,11 @@ impl RedisServer {
         stream.write_all(b"PING\r\n").is_ok()
             && stream.read_exact(&mut answer).is_ok()
             && &answer == b"+PONG"
+    }
+
+    /// Its `appendfsync` policy.
+    pub fn appendfsync(&self) -> &str {
+        &self.appendfsync
     }
 
     /// `redis://127.0.0.1:<port>/`.
