@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! cargo bench --bench inbox            # DELIVERIES=20000 CONNECTIONS=64 to change
-//!                                      # REDIS_APPENDFSYNC=everysec to compare
+//!                                      # REDIS_APPENDFSYNC=everysec, REDIS_CONNECTIONS=1 to compare
 //! ```
 //!
 //! Not criterion: the figures are a rate and a latency percentile of a
@@ -23,7 +23,7 @@ use axum::routing::post;
 use axum::Router;
 use bytes::Bytes;
 use hooksig::github::GitHub;
-use hooksig::inbox::{Inbox, RedisInbox, SqliteInbox};
+use hooksig::inbox::{Inbox, RedisInbox, SqliteInbox, DEFAULT_CONNECTIONS};
 use hooksig::tower::VerifyLayer;
 use hooksig::{Outgoing, Provider};
 use http_body_util::{BodyExt, Full};
@@ -153,8 +153,12 @@ async fn main() {
         let _ = std::fs::remove_file(file);
     }
     if let Some(server) = redis_support::RedisServer::start("bench") {
-        let inbox = RedisInbox::connect(&server.url()).await.unwrap();
-        let name = format!("redis (AOF, appendfsync {})", server.appendfsync());
+        let pool = env_usize("REDIS_CONNECTIONS", DEFAULT_CONNECTIONS);
+        let inbox = RedisInbox::connect_with(&server.url(), pool).await.unwrap();
+        let name = format!(
+            "redis (AOF, appendfsync {}, {pool} connections)",
+            server.appendfsync()
+        );
         measure(&name, inbox, total, connections).await;
     }
 }

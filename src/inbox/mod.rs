@@ -64,7 +64,7 @@ use bytes::Bytes;
 pub use crate::dedup::BoxFuture;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
-pub use redis_inbox::RedisInbox;
+pub use redis_inbox::{RedisInbox, DEFAULT_CONNECTIONS};
 pub use sqlite::SqliteInbox;
 pub use worker::{Backoff, Worker, DEFAULT_CONCURRENCY, DEFAULT_LEASE};
 
