@@ -293,6 +293,13 @@ impl Scripts {
 /// `appendfsync always` (fsync before the reply; `everysec` may lose the
 /// last second). Run Redis with `--appendonly yes --appendfsync always`
 /// for an inbox, and no eviction (`maxmemory-policy noeviction`).
+/// Replication is asynchronous: a failover to a replica can lose the
+/// accepts of its last moments.
+///
+/// A process that stops leaves its consumer name in the group (its
+/// pending entries go to the others through `XAUTOCLAIM`); remove old
+/// names with `XGROUP DELCONSUMER <prefix>stream hooksig <name>` or give
+/// each process a stable one with [`consumer`](RedisInbox::consumer).
 ///
 /// Every Redis error is [`Error::InboxUnavailable`] (503 at the receiver;
 /// the worker retries). Each of its connections (4 by default,
