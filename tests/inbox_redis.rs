@@ -436,7 +436,8 @@ async fn a_dead_letter_goes_to_the_dead_letter_stream_and_is_processed_after_rep
 async fn an_expired_lease_is_retaken_and_the_stale_holder_cannot_settle() {
     let Some(url) = redis_url() else { return };
     let inbox = inbox(&url, "lease").await;
-    let lease = Duration::from_millis(300);
+    // Renewed every 300 ms, a third of it, as the worker does.
+    let lease = Duration::from_secs(1);
     let envelope = Envelope::new("k", "github", Bytes::from_static(PUSH), SystemTime::now());
     inbox.accept(&envelope).await.unwrap();
     let first = inbox.lease(10, lease, SystemTime::now()).await.unwrap();
@@ -448,7 +449,7 @@ async fn an_expired_lease_is_retaken_and_the_stale_holder_cannot_settle() {
     );
     // Held and renewed: nobody else gets it, past its first expiry too.
     for _ in 0..4 {
-        tokio::time::sleep(Duration::from_millis(150)).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
         assert!(inbox
             .renew(&first[0], lease, SystemTime::now())
             .await
@@ -461,7 +462,7 @@ async fn an_expired_lease_is_retaken_and_the_stale_holder_cannot_settle() {
     }
     // Not renewed: expired, another worker takes it, and the first can
     // neither renew nor settle it.
-    tokio::time::sleep(lease + Duration::from_millis(100)).await;
+    tokio::time::sleep(lease + Duration::from_millis(200)).await;
     let second = inbox.lease(10, lease, SystemTime::now()).await.unwrap();
     assert_eq!(second.len(), 1);
     assert_eq!(second[0].envelope().attempts(), 2);
@@ -822,4 +823,37 @@ async fn a_redis_restart_during_a_load_loses_no_accepted_delivery() {
         accepted.len(),
         unavailable.load(Ordering::SeqCst),
     );
+}
+
+#[tokio::test]
+async fn a_worker_with_a_shorter_lease_does_not_take_a_longer_one_that_still_holds() {
+    let Some(url) = redis_url() else { return };
+    let inbox = inbox(&url, "two-clocks").await;
+    let now = SystemTime::now();
+    let envelope = Envelope::new("k", "github", Bytes::from_static(PUSH), now);
+    inbox.accept(&envelope).await.unwrap();
+    let long = inbox.lease(1, Duration::from_secs(60), now).await.unwrap();
+    assert_eq!(long.len(), 1);
+    // Idle in Redis for longer than the short lease: XAUTOCLAIM sees it,
+    // but its hash says it is held for a minute.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let short = Duration::from_millis(50);
+    assert!(inbox
+        .lease(10, short, SystemTime::now())
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(inbox
+        .renew(&long[0], Duration::from_secs(60), SystemTime::now())
+        .await
+        .unwrap());
+    // Once the caller's clock is past the lease end too, it is retaken.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let later = SystemTime::now() + Duration::from_secs(61);
+    let retaken = inbox.lease(10, short, later).await.unwrap();
+    assert_eq!(retaken.len(), 1);
+    assert!(!inbox
+        .settle(&long[0], Settle::Succeeded, later)
+        .await
+        .unwrap());
 }
