@@ -136,6 +136,33 @@ async fn the_receiver_queues_answers_202_and_keeps_no_signature_in_redis() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_concurrent_accepts_of_one_key_enqueue_it_once() {
+    let Some(url) = redis_url() else { return };
+    let prefix = unique_prefix("concurrent");
+    let mut accepts = tokio::task::JoinSet::new();
+    for _ in 0..50 {
+        // Fifty receivers, each with connections of its own.
+        let inbox = RedisInbox::connect(&url)
+            .await
+            .unwrap()
+            .prefix(prefix.clone());
+        accepts.spawn(async move {
+            let envelope =
+                Envelope::new("k", "github", Bytes::from_static(PUSH), SystemTime::now());
+            inbox.accept(&envelope).await.unwrap()
+        });
+    }
+    let mut queued = 0;
+    while let Some(accept) = accepts.join_next().await {
+        if accept.unwrap() == Accept::Queued {
+            queued += 1;
+        }
+    }
+    assert_eq!(queued, 1);
+    assert_eq!(xlen(&url, &format!("{prefix}stream")).await, 1);
+}
+
 #[tokio::test]
 async fn two_prefixes_on_one_redis_do_not_collide() {
     let Some(url) = redis_url() else { return };
@@ -289,6 +316,17 @@ async fn ten_thousand_deliveries_with_failures_each_succeed_exactly_once() {
     assert_eq!(done.len(), DELIVERIES);
     let keys: HashSet<&str> = done.iter().map(Envelope::key).collect();
     assert_eq!(keys.len(), DELIVERIES);
+    // Retention, in batches of 500: all of them go, and nothing is left.
+    let purged = inbox
+        .purge(SystemTime::now() + Duration::from_secs(1))
+        .await
+        .unwrap();
+    assert_eq!(purged, DELIVERIES as u64);
+    assert!(inbox
+        .list(&Filter::new().limit(1))
+        .await
+        .unwrap()
+        .is_empty());
     eprintln!(
         "redis: 10,000 deliveries accepted in {accepted:?}, all processed in {processed:?}, {} failed attempts",
         failures.load(Ordering::Relaxed)
