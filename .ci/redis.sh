@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Start and stop a throw-away redis-server for tests/redis.rs.
+# Start and stop a throw-away redis-server for tests/redis.rs and
+# tests/inbox_redis.rs.
 #
 # Source it from .ci/run:
 #
@@ -12,8 +13,13 @@
 # Or run it: `.ci/redis.sh run <command...>` starts redis, runs the command
 # with REDIS_URL set, stops redis and exits with the command's status.
 #
-# The server listens on 127.0.0.1 only, on a free port, with persistence off
-# and its files in a temporary directory.
+# The server listens on 127.0.0.1 only, on a free port, with its files in a
+# temporary directory. It runs as an inbox needs Redis to run: AOF on with
+# `appendfsync always` (a write is fsynced before Redis answers it, so a
+# delivery that got its 202 survives a crash of Redis; `everysec` could lose
+# the last second, and Redis 7.0 has no WAITAOF), RDB snapshots off, and no
+# eviction. tests/inbox_redis.rs's restart test starts a server of its own
+# with the same settings, so that it can kill and restart it.
 
 redis_install() {
     if command -v redis-server >/dev/null 2>&1; then
@@ -47,7 +53,8 @@ redis_start() {
     local attempt
     for attempt in 1 2 3; do
         REDIS_PORT=$(redis_free_port) || { echo "redis.sh: no free port" >&2; return 1; }
-        if redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
+        if redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' \
+            --appendonly yes --appendfsync always --maxmemory-policy noeviction \
             --dir "$REDIS_DIR" --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" \
             --daemonize yes; then
             local waited

@@ -1,9 +1,11 @@
 //! A receiver and its workers as separate processes, as they are deployed:
-//! the receiver answers 202 once a delivery is on disk, the workers process
-//! it later, with retries and dead letters.
+//! the receiver answers 202 once a delivery is durable (on disk, or in a
+//! Redis with AOF), the workers process it later, with retries and dead
+//! letters.
 //!
 //! ```sh
-//! export GITHUB_WEBHOOK_SECRET=... INBOX=sqlite:webhooks.db
+//! export GITHUB_WEBHOOK_SECRET=... INBOX=sqlite:webhooks.db   # one machine
+//! export GITHUB_WEBHOOK_SECRET=... INBOX=redis://127.0.0.1:6379/   # a fleet
 //! cargo run --example inbox -- receive     # answers 202 on /webhooks/github
 //! cargo run --example inbox -- work        # prints `processed github <id>`
 //! ```
@@ -13,7 +15,10 @@
 //! - `BIND`: the receiver's address, default `127.0.0.1:3000` (port 0
 //!   picks a free one; the address is printed as `listening on <addr>`);
 //! - `GITHUB_WEBHOOK_SECRET`: GitHub's webhook secret (required);
-//! - `INBOX`: `sqlite:<path>` (default `sqlite:hooksig-inbox.db`);
+//! - `INBOX`: `sqlite:<path>` (default `sqlite:hooksig-inbox.db`), or a
+//!   Redis URL, `redis://host:port/db` (`RedisInbox`; run Redis with
+//!   `--appendonly yes --appendfsync always`);
+//! - `INBOX_PREFIX`: the Redis key prefix, default `hooksig:inbox:`;
 //! - `HANDLER_MS`: how long the worker's handler takes, default 0;
 //! - `FAIL_EVERY`: every n-th attempt fails, default never;
 //! - `LEASE_MS`: the worker's lease, default 30000;
@@ -30,7 +35,7 @@ use std::time::Duration;
 use axum::routing::post;
 use axum::Router;
 use hooksig::github::GitHub;
-use hooksig::inbox::{Backoff, Envelope, Inbox, SqliteInbox, Worker};
+use hooksig::inbox::{Backoff, Envelope, Inbox, RedisInbox, SqliteInbox, Worker};
 use hooksig::tower::VerifyLayer;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -48,12 +53,19 @@ fn millis(name: &str, default: u64) -> Result<Duration, BoxError> {
     }))
 }
 
-fn open_inbox() -> Result<Arc<dyn Inbox>, BoxError> {
+async fn open_inbox() -> Result<Arc<dyn Inbox>, BoxError> {
     let inbox = var("INBOX").unwrap_or_else(|| "sqlite:hooksig-inbox.db".to_owned());
     if let Some(path) = inbox.strip_prefix("sqlite:") {
         return Ok(Arc::new(SqliteInbox::open(path)?));
     }
-    Err(format!("INBOX must be sqlite:<path>, not {inbox:?}").into())
+    if inbox.starts_with("redis://") || inbox.starts_with("rediss://") {
+        let mut redis = RedisInbox::connect(&inbox).await?;
+        if let Some(prefix) = var("INBOX_PREFIX") {
+            redis = redis.prefix(prefix);
+        }
+        return Ok(Arc::new(redis));
+    }
+    Err(format!("INBOX must be sqlite:<path> or redis://host:port/db, not {inbox:?}").into())
 }
 
 async fn ctrl_c() {
@@ -62,7 +74,7 @@ async fn ctrl_c() {
 
 async fn receive() -> Result<(), BoxError> {
     let secret = var("GITHUB_WEBHOOK_SECRET").ok_or("GITHUB_WEBHOOK_SECRET is not set")?;
-    let inbox = open_inbox()?;
+    let inbox = open_inbox().await?;
     let app = Router::new()
         // Never called: the inbox answers every verified delivery.
         .route("/webhooks/github", post(|| async { "unreachable" }))
@@ -81,7 +93,7 @@ async fn receive() -> Result<(), BoxError> {
 }
 
 async fn work() -> Result<(), BoxError> {
-    let inbox = open_inbox()?;
+    let inbox = open_inbox().await?;
     let handler_time = millis("HANDLER_MS", 0)?;
     let fail_every: u64 = match var("FAIL_EVERY") {
         Some(value) => value.parse().map_err(|_| "FAIL_EVERY must be a number")?,

@@ -31,6 +31,8 @@ mod public_key;
 #[cfg(feature = "receiver")]
 #[cfg_attr(docsrs, doc(cfg(feature = "receiver")))]
 pub mod receiver;
+#[cfg(feature = "redis")]
+mod redis_connection;
 pub mod scheme;
 mod time;
 #[cfg(feature = "tower")]

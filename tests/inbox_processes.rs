@@ -1,6 +1,9 @@
 //! Crash tests with real processes: examples/inbox.rs as the receiver and
-//! the worker, killed with SIGKILL (`Child::kill`) at the worst moments.
+//! the worker, killed with SIGKILL (`Child::kill`) at the worst moments,
+//! over a SQLite file and over a redis-server of the test's own.
 #![cfg(unix)]
+
+mod redis_support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -11,7 +14,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use hooksig::github::GitHub;
-use hooksig::inbox::{Envelope, Inbox, SqliteInbox, State};
+use hooksig::inbox::{Envelope, Inbox, RedisInbox, SqliteInbox, State};
 use hooksig::{Outgoing, Provider};
 
 const SECRET: &str = "crash-test-secret";
@@ -67,10 +70,15 @@ struct Process {
 
 impl Process {
     fn start(mode: &str, db: &TempDb, env: &[(&str, &str)]) -> Self {
+        Process::start_with(mode, &format!("sqlite:{}", db.0.display()), env)
+    }
+
+    /// Started with `INBOX=<inbox>`.
+    fn start_with(mode: &str, inbox: &str, env: &[(&str, &str)]) -> Self {
         let mut command = Command::new(example());
         command
             .arg(mode)
-            .env("INBOX", format!("sqlite:{}", db.0.display()))
+            .env("INBOX", inbox)
             .env("GITHUB_WEBHOOK_SECRET", SECRET)
             .env("BIND", "127.0.0.1:0")
             .stdout(Stdio::piped())
@@ -229,4 +237,77 @@ fn a_receiver_killed_right_after_its_202_has_the_delivery_on_disk() {
         "processed github d-202"
     );
     wait_for_state(&inbox, "github:d-202", State::Succeeded);
+}
+
+#[test]
+fn over_redis_a_receiver_answers_202_and_a_killed_workers_delivery_is_processed_by_another() {
+    let Some(server) = redis_support::RedisServer::start("processes") else {
+        return;
+    };
+    let url = server.url();
+    // One runtime for the test: the inbox's connection lives on it.
+    let runtime = runtime();
+    let inbox = runtime.block_on(RedisInbox::connect(&url)).unwrap();
+    let state = |key: &str, state: State| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(envelope) = runtime.block_on(inbox.get(key)).unwrap() {
+                if envelope.state() == state {
+                    return envelope;
+                }
+            }
+            assert!(Instant::now() < deadline, "{key} never reached {state}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+
+    let mut receiver = Process::start_with("receive", &url, &[]);
+    let addr = receiver.wait_for("listening on ", Duration::from_secs(20))["listening on ".len()..]
+        .to_owned();
+    let (status, body) = post(&addr, "d-redis", br#"{"ref":"main"}"#);
+    assert_eq!(
+        (status, body.as_str()),
+        (202, r#"{"id":"github:d-redis","status":"queued"}"#)
+    );
+    let (status, body) = post(&addr, "d-redis", br#"{"ref":"main"}"#);
+    assert_eq!((status, body.as_str()), (200, r#"{"status":"duplicate"}"#));
+    receiver.kill_9();
+    let queued = state("github:d-redis", State::Queued);
+    assert_eq!(queued.body().as_ref(), br#"{"ref":"main"}"#);
+
+    // A worker takes it and is killed mid-handler: once its lease is idle
+    // past 600 ms, XAUTOCLAIM gives it to the next worker.
+    let mut slow = Process::start_with(
+        "work",
+        &url,
+        &[("HANDLER_MS", "600000"), ("LEASE_MS", "600")],
+    );
+    slow.wait_for("working", Duration::from_secs(20));
+    assert_eq!(state("github:d-redis", State::Leased).attempts(), 1);
+    std::thread::sleep(Duration::from_millis(300));
+    slow.kill_9();
+
+    let other = Process::start_with("work", &url, &[("LEASE_MS", "600")]);
+    assert_eq!(
+        other.wait_for("processed", Duration::from_secs(20)),
+        "processed github d-redis"
+    );
+    assert_eq!(state("github:d-redis", State::Succeeded).attempts(), 2);
+}
+
+#[test]
+fn a_bad_redis_url_is_a_clear_error_at_start_up_not_a_panic() {
+    for mode in ["receive", "work"] {
+        let output = Command::new(example())
+            .arg(mode)
+            .env("INBOX", "redis://[::1")
+            .env("GITHUB_WEBHOOK_SECRET", SECRET)
+            .env("BIND", "127.0.0.1:0")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{mode}");
+        assert!(stderr.contains("not a valid Redis URL"), "{mode}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{mode}: {stderr}");
+    }
 }

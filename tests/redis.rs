@@ -5,45 +5,20 @@
 //! pass, except under CI (`CI` set), where a missing `REDIS_URL` fails them:
 //! CI can never skip them silently.
 
+mod redis_support;
 mod tower_support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use hooksig::dedup::{Claim, DeliveryStore, RedisStore};
 use hooksig::github::GitHub;
 use hooksig::tower::VerifyLayer;
 use hooksig::Error;
+use redis_support::{redis_url, unique_prefix};
 use tower::Layer;
 use tower_support::{send, signed, Recorder, GITHUB_SECRET};
-
-fn redis_url() -> Option<String> {
-    match std::env::var("REDIS_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("REDIS_URL is not set under CI: start a redis-server (.ci/redis.sh) so the Redis tests run")
-        }
-        _ => {
-            // Straight to stderr: the test harness captures `eprintln!`.
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stderr(),
-                "\n*** SKIPPED: REDIS_URL is not set; run `.ci/redis.sh run cargo test --all-features` to test RedisStore ***"
-            );
-            None
-        }
-    }
-}
-
-/// A key prefix no other test run uses.
-fn unique_prefix(test: &str) -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("hooksig-test:{}:{nanos}:{test}:", std::process::id())
-}
 
 /// `instances` stores sharing one Redis and one prefix, as a fleet would.
 async fn stores(url: &str, test: &str, instances: usize) -> Vec<RedisStore> {

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::ConnectionManager;
 use redis::Script;
 
 use super::{BoxFuture, Claim, DeliveryStore, Token, DEFAULT_IN_FLIGHT_TTL, DEFAULT_TTL};
@@ -64,16 +64,7 @@ impl RedisStore {
     /// [`Error::InvalidConfig`] when `url` is not a Redis URL, and
     /// [`Error::StoreUnavailable`] when Redis cannot be reached.
     pub async fn connect(url: &str) -> Result<Self, Error> {
-        let client =
-            redis::Client::open(url).map_err(|_| Error::InvalidConfig("not a valid Redis URL"))?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(DEFAULT_REDIS_TIMEOUT))
-            .set_response_timeout(Some(DEFAULT_REDIS_TIMEOUT))
-            .set_number_of_retries(1);
-        let connection = client
-            .get_connection_manager_with_config(config)
-            .await
-            .map_err(|_| Error::StoreUnavailable)?;
+        let connection = crate::redis_connection::connect(url, Error::StoreUnavailable).await?;
         Ok(RedisStore {
             connection,
             prefix: "hooksig:".to_owned(),

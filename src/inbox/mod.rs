@@ -13,7 +13,8 @@
 //!    *only if the key is new, atomically*: duplicate suppression and
 //!    enqueueing are one step, so no crash can fall between them;
 //! 3. answers 202 `{"status":"queued","id":"<key>"}` once the delivery is
-//!    durable (on disk for [`SqliteInbox`]); a duplicate gets 200
+//!    durable (on disk for [`SqliteInbox`]; in a Redis with AOF and
+//!    `appendfsync always` for `RedisInbox`); a duplicate gets 200
 //!    `{"status":"duplicate"}`; an inbox that cannot be reached gets 503
 //!    (never a 2xx), so the sender retries.
 //!
@@ -49,6 +50,8 @@
 //! `authorization`, is never kept: the signature has been checked and is
 //! of no use to a handler, and a stored MAC is material for an attacker.
 
+#[cfg(feature = "redis")]
+mod redis_inbox;
 mod sqlite;
 mod worker;
 
@@ -59,6 +62,9 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 
 pub use crate::dedup::BoxFuture;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use redis_inbox::{RedisInbox, DEFAULT_CONNECTIONS};
 pub use sqlite::SqliteInbox;
 pub use worker::{Backoff, Worker, DEFAULT_CONCURRENCY, DEFAULT_LEASE};
 
@@ -471,11 +477,13 @@ impl Filter {
 }
 
 /// A durable inbox of verified deliveries: [`SqliteInbox`] for one
-/// machine (and, with the `redis` feature, Redis for a fleet).
+/// machine and, with the `redis` feature, `RedisInbox` for a fleet.
 ///
 /// Object safe (`Arc<dyn Inbox>`): the methods return boxed futures.
 /// Times are passed in by the caller (the receiver's and the worker's
-/// [`Clock`](crate::Clock)); an inbox reads no clock of its own.
+/// [`Clock`](crate::Clock)); an inbox reads no clock of its own, except
+/// that `RedisInbox` retakes an expired lease only once Redis, too, has
+/// seen it idle for the lease (one clock for a whole fleet).
 ///
 /// Every method fails with [`Error::InboxUnavailable`] when the storage
 /// cannot be reached; nothing of the storage's own error reaches the
