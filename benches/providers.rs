@@ -15,7 +15,7 @@
 use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use hmac::{Hmac, KeyInit, Mac};
 use hooksig::{Incoming, Outgoing, Provider};
 
@@ -691,5 +691,129 @@ fn providers(c: &mut Criterion) {
     }
 }
 
+/// `PROVIDERS_RACE=<provider>[,<provider>…]` times hooksig, the floor and
+/// `webhook-verify` in interleaved rounds (so a change of the machine's
+/// load hits all three alike) and prints each one's fastest and median
+/// round: on a shared machine, steadier than criterion's groups, which
+/// run one after the other.
+fn race(names: &str) {
+    for name in names.split(',') {
+        let case = cases()
+            .into_iter()
+            .find(|case| case.name == name)
+            .unwrap_or_else(|| panic!("no provider {name}"));
+        let body = case.body.clone().unwrap_or_else(body);
+        let now = SystemTime::now();
+        let headers = &case.headers;
+        let floor = floor_fn(&case.floor);
+        let hooksig = || {
+            let incoming = Incoming::new(black_box(headers), black_box(&body))
+                .method("POST")
+                .url(URL);
+            case.provider.verify_incoming(&incoming, now).is_ok()
+        };
+        let floor = || floor(black_box(&case.content));
+        let peer = || {
+            case.peer.as_ref().is_some_and(|(peer, secret, options)| {
+                webhook_verify::verify(
+                    *peer,
+                    black_box(headers),
+                    black_box(&body),
+                    secret,
+                    options.clone(),
+                )
+                .is_ok()
+            })
+        };
+        let runs: [&dyn Fn() -> bool; 3] = [&hooksig, &floor, &peer];
+        let mut rounds: [Vec<f64>; 3] = Default::default();
+        const PER_ROUND: u32 = 200;
+        for _ in 0..300 {
+            for (run, times) in runs.iter().zip(&mut rounds) {
+                let start = std::time::Instant::now();
+                for _ in 0..PER_ROUND {
+                    black_box(run());
+                }
+                times.push(start.elapsed().as_nanos() as f64 / f64::from(PER_ROUND));
+            }
+        }
+        let mut line = format!("{name:<18}");
+        for (label, times) in ["hooksig", "floor", "webhook_verify"]
+            .iter()
+            .zip(&mut rounds)
+        {
+            times.sort_by(f64::total_cmp);
+            line += &format!(
+                "  {label} min {:.0} ns median {:.0} ns",
+                times[0],
+                times[times.len() / 2]
+            );
+        }
+        println!("{line}");
+    }
+}
+
+/// `PROVIDERS_COUNT=<provider>:<hooksig|floor|webhook_verify>:<n>` runs one
+/// row `n` times and exits, without criterion: `benches/count.sh` runs it
+/// under callgrind twice (`n` = 2000 and 1000), so the difference is the
+/// instructions of 1000 verifications with start-up cancelled.
+fn count(spec: &str) {
+    let mut fields = spec.split(':');
+    let (Some(name), Some(which), Some(n)) = (fields.next(), fields.next(), fields.next()) else {
+        panic!("PROVIDERS_COUNT=<provider>:<implementation>:<n>, not {spec}");
+    };
+    let n: usize = n.parse().expect("a count");
+    let case = cases()
+        .into_iter()
+        .find(|case| case.name == name)
+        .unwrap_or_else(|| panic!("no provider {name}"));
+    let body = case.body.clone().unwrap_or_else(body);
+    let now = SystemTime::now();
+    let headers = &case.headers;
+    let ok = match which {
+        "hooksig" => (0..n)
+            .filter(|_| {
+                let incoming = Incoming::new(black_box(headers), black_box(&body))
+                    .method("POST")
+                    .url(URL);
+                case.provider.verify_incoming(&incoming, now).is_ok()
+            })
+            .count(),
+        "floor" => {
+            let floor = floor_fn(&case.floor);
+            (0..n).filter(|_| floor(black_box(&case.content))).count()
+        }
+        "webhook_verify" => {
+            let (peer, secret, options) = case.peer.as_ref().expect("a webhook-verify row");
+            (0..n)
+                .filter(|_| {
+                    webhook_verify::verify(
+                        *peer,
+                        black_box(headers),
+                        black_box(&body),
+                        secret,
+                        options.clone(),
+                    )
+                    .is_ok()
+                })
+                .count()
+        }
+        other => panic!("no implementation {other}"),
+    };
+    assert_eq!(ok, n, "{name} {which} must accept every delivery");
+}
+
 criterion_group!(benches, providers);
-criterion_main!(benches);
+
+fn main() {
+    if let Ok(spec) = std::env::var("PROVIDERS_COUNT") {
+        count(&spec);
+        return;
+    }
+    if let Ok(names) = std::env::var("PROVIDERS_RACE") {
+        race(&names);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
