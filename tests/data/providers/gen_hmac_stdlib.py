@@ -9,6 +9,8 @@ Run:           python3 tests/data/providers/gen_hmac_stdlib.py
 Writes:        meta, jira, bitbucket, intercom, paystack, lemonsqueezy, vercel, zendesk, calendly,
                typeform, dropbox, sentry, notion, zoom, twitch, gitlab, telegram,
                shopify_events .json  (mailgun.json: gen_mailgun.py, with Mailgun's SDK)
+Then:          NODE_PATH=/tmp/npm-zoom/node_modules node tests/data/providers/gen_zoom.mjs
+               re-verifies zoom.json with Zoom's @zoom/rivet and marks it `sdk_checked`.
 """
 import base64, hashlib, hmac, json, os, sys  # noqa: E401
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
