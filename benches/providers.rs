@@ -109,6 +109,36 @@ struct Case {
     body: Option<Vec<u8>>,
 }
 
+impl Case {
+    /// The delivery's body: its own, else the shared JSON body.
+    fn delivery_body(&self) -> Vec<u8> {
+        self.body.clone().unwrap_or_else(body)
+    }
+
+    /// hooksig's verification of the delivery (the request line too, for
+    /// the senders that sign it).
+    fn verify(&self, body: &[u8], now: SystemTime) -> bool {
+        let incoming = Incoming::new(black_box(&self.headers), black_box(body))
+            .method("POST")
+            .url(URL);
+        self.provider.verify_incoming(&incoming, now).is_ok()
+    }
+
+    /// `webhook-verify`'s, where it has the sender (`false` otherwise).
+    fn peer_verify(&self, body: &[u8]) -> bool {
+        self.peer.as_ref().is_some_and(|(peer, secret, options)| {
+            webhook_verify::verify(
+                *peer,
+                black_box(&self.headers),
+                black_box(body),
+                secret,
+                options.clone(),
+            )
+            .is_ok()
+        })
+    }
+}
+
 fn pairs(map: &http::HeaderMap) -> Vec<(String, String)> {
     map.iter()
         .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap().to_owned()))
@@ -650,13 +680,7 @@ fn providers(c: &mut Criterion) {
         };
         let body = case.body.clone().unwrap_or_else(|| shared.clone());
         let now = SystemTime::now();
-        let headers = &case.headers;
-        let verify = || {
-            let incoming = Incoming::new(black_box(headers), black_box(&body))
-                .method("POST")
-                .url(URL);
-            case.provider.verify_incoming(&incoming, now).is_ok()
-        };
+        let verify = || case.verify(&body, now);
         assert!(verify(), "{} must accept its own delivery", case.name);
         let floor = floor_fn(&case.floor);
         let mut group = c.benchmark_group(format!("providers/{}", case.name));
@@ -667,17 +691,8 @@ fn providers(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("floor", "1KiB"), |b| {
             b.iter(|| floor(black_box(&case.content)))
         });
-        if let Some((peer, secret, options)) = &case.peer {
-            let peer_verify = || {
-                webhook_verify::verify(
-                    *peer,
-                    black_box(headers),
-                    black_box(&body),
-                    secret,
-                    options.clone(),
-                )
-                .is_ok()
-            };
+        if case.peer.is_some() {
+            let peer_verify = || case.peer_verify(&body);
             assert!(
                 peer_verify(),
                 "webhook-verify must accept the {} delivery",
@@ -691,6 +706,14 @@ fn providers(c: &mut Criterion) {
     }
 }
 
+/// The case of the provider `name`.
+fn case_named(name: &str) -> Case {
+    cases()
+        .into_iter()
+        .find(|case| case.name == name)
+        .unwrap_or_else(|| panic!("no provider {name}"))
+}
+
 /// `PROVIDERS_RACE=<provider>[,<provider>…]` times hooksig, the floor and
 /// `webhook-verify` in interleaved rounds (so a change of the machine's
 /// load hits all three alike) and prints each one's fastest and median
@@ -698,33 +721,13 @@ fn providers(c: &mut Criterion) {
 /// run one after the other.
 fn race(names: &str) {
     for name in names.split(',') {
-        let case = cases()
-            .into_iter()
-            .find(|case| case.name == name)
-            .unwrap_or_else(|| panic!("no provider {name}"));
-        let body = case.body.clone().unwrap_or_else(body);
+        let case = case_named(name);
+        let body = case.delivery_body();
         let now = SystemTime::now();
-        let headers = &case.headers;
         let floor = floor_fn(&case.floor);
-        let hooksig = || {
-            let incoming = Incoming::new(black_box(headers), black_box(&body))
-                .method("POST")
-                .url(URL);
-            case.provider.verify_incoming(&incoming, now).is_ok()
-        };
+        let hooksig = || case.verify(&body, now);
         let floor = || floor(black_box(&case.content));
-        let peer = || {
-            case.peer.as_ref().is_some_and(|(peer, secret, options)| {
-                webhook_verify::verify(
-                    *peer,
-                    black_box(headers),
-                    black_box(&body),
-                    secret,
-                    options.clone(),
-                )
-                .is_ok()
-            })
-        };
+        let peer = || case.peer_verify(&body);
         let runs: [&dyn Fn() -> bool; 3] = [&hooksig, &floor, &peer];
         let mut rounds: [Vec<f64>; 3] = Default::default();
         const PER_ROUND: u32 = 200;
@@ -763,41 +766,16 @@ fn count(spec: &str) {
         panic!("PROVIDERS_COUNT=<provider>:<implementation>:<n>, not {spec}");
     };
     let n: usize = n.parse().expect("a count");
-    let case = cases()
-        .into_iter()
-        .find(|case| case.name == name)
-        .unwrap_or_else(|| panic!("no provider {name}"));
-    let body = case.body.clone().unwrap_or_else(body);
+    let case = case_named(name);
+    let body = case.delivery_body();
     let now = SystemTime::now();
-    let headers = &case.headers;
     let ok = match which {
-        "hooksig" => (0..n)
-            .filter(|_| {
-                let incoming = Incoming::new(black_box(headers), black_box(&body))
-                    .method("POST")
-                    .url(URL);
-                case.provider.verify_incoming(&incoming, now).is_ok()
-            })
-            .count(),
+        "hooksig" => (0..n).filter(|_| case.verify(&body, now)).count(),
         "floor" => {
             let floor = floor_fn(&case.floor);
             (0..n).filter(|_| floor(black_box(&case.content))).count()
         }
-        "webhook_verify" => {
-            let (peer, secret, options) = case.peer.as_ref().expect("a webhook-verify row");
-            (0..n)
-                .filter(|_| {
-                    webhook_verify::verify(
-                        *peer,
-                        black_box(headers),
-                        black_box(&body),
-                        secret,
-                        options.clone(),
-                    )
-                    .is_ok()
-                })
-                .count()
-        }
+        "webhook_verify" => (0..n).filter(|_| case.peer_verify(&body)).count(),
         other => panic!("no implementation {other}"),
     };
     assert_eq!(ok, n, "{name} {which} must accept every delivery");

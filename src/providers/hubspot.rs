@@ -467,17 +467,19 @@ mod tests {
     fn signs_v3() {
         let hubspot = HubSpot::new(SECRET).unwrap();
         let body = b"[]";
+        let now = at(1_767_225_600);
+        let sign = |url: &str| {
+            let outgoing = Outgoing::new(body).method("POST").url(url).at(now);
+            hubspot.sign_headers(&outgoing).unwrap()
+        };
+        let verify = |headers: &http::HeaderMap, url: &str| {
+            let incoming = Incoming::new(headers, body).method("POST").url(url);
+            hubspot.verify_incoming(&incoming, now).map(|_| ())
+        };
         let url = "https://example.com/hook?portal=1";
-        let outgoing = Outgoing::new(body)
-            .method("POST")
-            .url(url)
-            .at(at(1_767_225_600));
-        let headers = hubspot.sign_headers(&outgoing).unwrap();
+        let headers = sign(url);
         assert_eq!(headers[TIMESTAMP_HEADER], "1767225600000");
-        let incoming = Incoming::new(&headers, body).method("POST").url(url);
-        assert!(hubspot
-            .verify_incoming(&incoming, at(1_767_225_600))
-            .is_ok());
+        assert_eq!(verify(&headers, url), Ok(()));
         assert_eq!(
             format!("{hubspot:?}"),
             "HubSpot { secrets: 1, tolerance: 300s, .. }"
@@ -487,17 +489,8 @@ mod tests {
         // delivery verifies at either spelling of a decoded escape, not at
         // another escape.
         let url = "https://example.com/in/a%3Ab%2fc%41?x=%3F";
-        let outgoing = Outgoing::new(body)
-            .method("POST")
-            .url(url)
-            .at(at(1_767_225_600));
-        let headers = hubspot.sign_headers(&outgoing).unwrap();
-        let verify = |url: &str| {
-            let incoming = Incoming::new(&headers, body).method("POST").url(url);
-            hubspot
-                .verify_incoming(&incoming, at(1_767_225_600))
-                .map(|_| ())
-        };
+        let headers = sign(url);
+        let verify = |url: &str| verify(&headers, url);
         assert_eq!(verify(url), Ok(()));
         assert_eq!(verify("https://example.com/in/a:b/c%41?x=?"), Ok(()));
         assert_eq!(
