@@ -647,8 +647,20 @@ fn sendgrid_case() -> Case {
     let point = key.verifying_key().to_sec1_point(false);
     let public = base64::engine::general_purpose::STANDARD.encode(point.as_bytes());
     let sendgrid = hooksig::sendgrid::SendGrid::new(&public).unwrap();
+    // `webhook-verify` takes the key as DER SubjectPublicKeyInfo: the
+    // fixed P-256 prefix, then the uncompressed point.
+    let spki = [
+        &hex::decode("3059301306072a8648ce3d020106082a8648ce3d030107034200").unwrap()[..],
+        point.as_bytes(),
+    ]
+    .concat();
     let body = body();
-    let t = "1700000000".to_owned();
+    // Now: `webhook-verify` checks a window.
+    let t = SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
     let message = [t.as_bytes(), &body].concat();
     let der: DerSignature = key.sign(&message);
     let headers = vec![
@@ -665,7 +677,13 @@ fn sendgrid_case() -> Case {
         headers,
         content: message,
         floor: Floor::P256(*key.verifying_key(), signature),
-        peer: None,
+        peer: Some((
+            webhook_verify::Provider::SendGrid,
+            webhook_verify::Secret::new(""),
+            webhook_verify::VerifyOptions::default().with_verifying_material(
+                webhook_verify::VerifyingKeyMaterial::EcdsaP256PublicKey(spki),
+            ),
+        )),
         body: Some(body),
     }
 }
