@@ -206,7 +206,7 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         (
             "mailgun_form_missing",
             4,
-            format!("timestamp=1579784030&signature=@"),
+            "timestamp=1579784030&signature=@".to_owned(),
         ),
         (
             "mailgun_form_padded",
