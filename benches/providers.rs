@@ -15,7 +15,7 @@
 use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use hmac::{Hmac, KeyInit, Mac};
 use hooksig::{Incoming, Outgoing, Provider};
 
@@ -107,6 +107,36 @@ struct Case {
     )>,
     /// A body of its own (Twilio's form), else the shared JSON body.
     body: Option<Vec<u8>>,
+}
+
+impl Case {
+    /// The delivery's body: its own, else the shared JSON body.
+    fn delivery_body(&self) -> Vec<u8> {
+        self.body.clone().unwrap_or_else(body)
+    }
+
+    /// hooksig's verification of the delivery (the request line too, for
+    /// the senders that sign it).
+    fn verify(&self, body: &[u8], now: SystemTime) -> bool {
+        let incoming = Incoming::new(black_box(&self.headers), black_box(body))
+            .method("POST")
+            .url(URL);
+        self.provider.verify_incoming(&incoming, now).is_ok()
+    }
+
+    /// `webhook-verify`'s, where it has the sender (`false` otherwise).
+    fn peer_verify(&self, body: &[u8]) -> bool {
+        self.peer.as_ref().is_some_and(|(peer, secret, options)| {
+            webhook_verify::verify(
+                *peer,
+                black_box(&self.headers),
+                black_box(body),
+                secret,
+                options.clone(),
+            )
+            .is_ok()
+        })
+    }
 }
 
 fn pairs(map: &http::HeaderMap) -> Vec<(String, String)> {
@@ -617,8 +647,20 @@ fn sendgrid_case() -> Case {
     let point = key.verifying_key().to_sec1_point(false);
     let public = base64::engine::general_purpose::STANDARD.encode(point.as_bytes());
     let sendgrid = hooksig::sendgrid::SendGrid::new(&public).unwrap();
+    // `webhook-verify` takes the key as DER SubjectPublicKeyInfo: the
+    // fixed P-256 prefix, then the uncompressed point.
+    let spki = [
+        &hex::decode("3059301306072a8648ce3d020106082a8648ce3d030107034200").unwrap()[..],
+        point.as_bytes(),
+    ]
+    .concat();
     let body = body();
-    let t = "1700000000".to_owned();
+    // Now: `webhook-verify` checks a window.
+    let t = SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
     let message = [t.as_bytes(), &body].concat();
     let der: DerSignature = key.sign(&message);
     let headers = vec![
@@ -635,7 +677,13 @@ fn sendgrid_case() -> Case {
         headers,
         content: message,
         floor: Floor::P256(*key.verifying_key(), signature),
-        peer: None,
+        peer: Some((
+            webhook_verify::Provider::SendGrid,
+            webhook_verify::Secret::new(""),
+            webhook_verify::VerifyOptions::default().with_verifying_material(
+                webhook_verify::VerifyingKeyMaterial::EcdsaP256PublicKey(spki),
+            ),
+        )),
         body: Some(body),
     }
 }
@@ -650,13 +698,7 @@ fn providers(c: &mut Criterion) {
         };
         let body = case.body.clone().unwrap_or_else(|| shared.clone());
         let now = SystemTime::now();
-        let headers = &case.headers;
-        let verify = || {
-            let incoming = Incoming::new(black_box(headers), black_box(&body))
-                .method("POST")
-                .url(URL);
-            case.provider.verify_incoming(&incoming, now).is_ok()
-        };
+        let verify = || case.verify(&body, now);
         assert!(verify(), "{} must accept its own delivery", case.name);
         let floor = floor_fn(&case.floor);
         let mut group = c.benchmark_group(format!("providers/{}", case.name));
@@ -667,17 +709,8 @@ fn providers(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("floor", "1KiB"), |b| {
             b.iter(|| floor(black_box(&case.content)))
         });
-        if let Some((peer, secret, options)) = &case.peer {
-            let peer_verify = || {
-                webhook_verify::verify(
-                    *peer,
-                    black_box(headers),
-                    black_box(&body),
-                    secret,
-                    options.clone(),
-                )
-                .is_ok()
-            };
+        if case.peer.is_some() {
+            let peer_verify = || case.peer_verify(&body);
             assert!(
                 peer_verify(),
                 "webhook-verify must accept the {} delivery",
@@ -691,5 +724,92 @@ fn providers(c: &mut Criterion) {
     }
 }
 
+/// The case of the provider `name`.
+fn case_named(name: &str) -> Case {
+    cases()
+        .into_iter()
+        .find(|case| case.name == name)
+        .unwrap_or_else(|| panic!("no provider {name}"))
+}
+
+/// `PROVIDERS_RACE=<provider>[,<provider>…]` times hooksig, the floor and
+/// `webhook-verify` in interleaved rounds (so a change of the machine's
+/// load hits all three alike) and prints each one's fastest and median
+/// round: on a shared machine, steadier than criterion's groups, which
+/// run one after the other.
+fn race(names: &str) {
+    for name in names.split(',') {
+        let case = case_named(name);
+        let body = case.delivery_body();
+        let now = SystemTime::now();
+        let floor = floor_fn(&case.floor);
+        let hooksig = || case.verify(&body, now);
+        let floor = || floor(black_box(&case.content));
+        let peer = || case.peer_verify(&body);
+        let runs: [&dyn Fn() -> bool; 3] = [&hooksig, &floor, &peer];
+        let mut rounds: [Vec<f64>; 3] = Default::default();
+        const PER_ROUND: u32 = 200;
+        for _ in 0..300 {
+            for (run, times) in runs.iter().zip(&mut rounds) {
+                let start = std::time::Instant::now();
+                for _ in 0..PER_ROUND {
+                    black_box(run());
+                }
+                times.push(start.elapsed().as_nanos() as f64 / f64::from(PER_ROUND));
+            }
+        }
+        let mut line = format!("{name:<18}");
+        for (label, times) in ["hooksig", "floor", "webhook_verify"]
+            .iter()
+            .zip(&mut rounds)
+        {
+            times.sort_by(f64::total_cmp);
+            line += &format!(
+                "  {label} min {:.0} ns median {:.0} ns",
+                times[0],
+                times[times.len() / 2]
+            );
+        }
+        println!("{line}");
+    }
+}
+
+/// `PROVIDERS_COUNT=<provider>:<hooksig|floor|webhook_verify>:<n>` runs one
+/// row `n` times and exits, without criterion: `benches/count.sh` runs it
+/// under callgrind twice (`n` = 2000 and 1000), so the difference is the
+/// instructions of 1000 verifications with start-up cancelled.
+fn count(spec: &str) {
+    let mut fields = spec.split(':');
+    let (Some(name), Some(which), Some(n)) = (fields.next(), fields.next(), fields.next()) else {
+        panic!("PROVIDERS_COUNT=<provider>:<implementation>:<n>, not {spec}");
+    };
+    let n: usize = n.parse().expect("a count");
+    let case = case_named(name);
+    let body = case.delivery_body();
+    let now = SystemTime::now();
+    let ok = match which {
+        "hooksig" => (0..n).filter(|_| case.verify(&body, now)).count(),
+        "floor" => {
+            let floor = floor_fn(&case.floor);
+            (0..n).filter(|_| floor(black_box(&case.content))).count()
+        }
+        "webhook_verify" => (0..n).filter(|_| case.peer_verify(&body)).count(),
+        other => panic!("no implementation {other}"),
+    };
+    assert_eq!(ok, n, "{name} {which} must accept every delivery");
+}
+
 criterion_group!(benches, providers);
-criterion_main!(benches);
+
+fn main() {
+    if let Ok(spec) = std::env::var("PROVIDERS_COUNT") {
+        count(&spec);
+        return;
+    }
+    if let Ok(names) = std::env::var("PROVIDERS_RACE") {
+        race(&names);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -71,15 +71,15 @@ impl Problem {
 }
 
 /// Reads the top-level fields `wanted` (name and kind) of the JSON object
-/// `body`, in the order given.
+/// `body`, in the order given. The first problem found, in reading order,
+/// is the one reported.
 pub(crate) fn top_level<'a, const N: usize>(
     body: &'a [u8],
     wanted: &[(&str, Kind); N],
 ) -> Result<[Value<'a>; N], Problem> {
-    // RFC 8259: JSON text is UTF-8. Validating once lets every string slice
-    // below be taken as text.
-    let text = std::str::from_utf8(body).map_err(|_| Problem::NotJson)?;
-    let mut scan = Scanner { text, at: 0 };
+    // RFC 8259: JSON text is UTF-8. Outside strings the grammar admits
+    // ASCII only, so only strings holding other bytes are validated.
+    let mut scan = Scanner { text: body, at: 0 };
     scan.space();
     if !scan.eat(b'{') {
         scan.value()?;
@@ -91,12 +91,19 @@ pub(crate) fn top_level<'a, const N: usize>(
     if !scan.eat(b'}') {
         loop {
             scan.space();
-            let (key, _) = scan.string()?;
+            let (key, escaped) = scan.string()?;
             scan.space();
             scan.expect(b':')?;
             scan.space();
-            match wanted.iter().position(|(name, _)| key_is(key, name)) {
-                None => scan.value_nested(1)?,
+            let wanted_at = wanted.iter().position(|(name, _)| {
+                if escaped {
+                    key_is(key, name)
+                } else {
+                    key == name.as_bytes()
+                }
+            });
+            match wanted_at {
+                None => scan.skip_value()?,
                 Some(index) => {
                     if values[index] != Value::Absent {
                         return Err(Problem::Repeated(index));
@@ -121,14 +128,19 @@ pub(crate) fn top_level<'a, const N: usize>(
     Ok(values)
 }
 
+/// Text the scanner has validated (ASCII, or a string checked as UTF-8).
+fn text(bytes: &[u8]) -> Result<&str, Problem> {
+    std::str::from_utf8(bytes).map_err(|_| Problem::NotJson)
+}
+
 struct Scanner<'a> {
-    text: &'a str,
+    text: &'a [u8],
     at: usize,
 }
 
 impl<'a> Scanner<'a> {
     fn peek(&self) -> Option<u8> {
-        self.text.as_bytes().get(self.at).copied()
+        self.text.get(self.at).copied()
     }
 
     fn eat(&mut self, byte: u8) -> bool {
@@ -169,13 +181,29 @@ impl<'a> Scanner<'a> {
     }
 
     /// A string (opening quote next): its raw content between the quotes,
-    /// and whether it holds escape sequences.
-    fn string(&mut self) -> Result<(&'a str, bool), Problem> {
+    /// checked to be UTF-8, and whether it holds escape sequences. Inline
+    /// for the usual short plain ASCII string; anything else is read by
+    /// [`string_rest`](Scanner::string_rest).
+    #[inline]
+    fn string(&mut self) -> Result<(&'a [u8], bool), Problem> {
         self.expect(b'"')?;
         let start = self.at;
+        let (at, high) = skip_plain(self.text, start);
+        if !high && self.text.get(at) == Some(&b'"') {
+            self.at = at + 1;
+            return Ok((&self.text[start..at], false));
+        }
+        self.at = at;
+        self.string_rest(start, high)
+    }
+
+    /// The rest of a string that began at `start` (after its quote):
+    /// escapes, non-ASCII text, a refused control character or the end.
+    #[inline(never)]
+    fn string_rest(&mut self, start: usize, high: bool) -> Result<(&'a [u8], bool), Problem> {
         let mut escaped = false;
+        let mut non_ascii = high;
         loop {
-            self.at = skip_plain(self.text.as_bytes(), self.at);
             match self.peek().ok_or(Problem::NotJson)? {
                 b'"' => break,
                 b'\\' => {
@@ -184,7 +212,7 @@ impl<'a> Scanner<'a> {
                     match self.peek().ok_or(Problem::NotJson)? {
                         b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.at += 1,
                         b'u' => {
-                            let hex = self.text.as_bytes().get(self.at + 1..self.at + 5);
+                            let hex = self.text.get(self.at + 1..self.at + 5);
                             if !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
                                 return Err(Problem::NotJson);
                             }
@@ -196,8 +224,14 @@ impl<'a> Scanner<'a> {
                 0x00..=0x1f => return Err(Problem::NotJson),
                 _ => self.at += 1,
             }
+            let (at, high) = skip_plain(self.text, self.at);
+            self.at = at;
+            non_ascii |= high;
         }
-        let raw = self.text.get(start..self.at).ok_or(Problem::NotJson)?;
+        let raw = &self.text[start..self.at];
+        if non_ascii {
+            text(raw)?;
+        }
         self.at += 1;
         Ok((raw, escaped))
     }
@@ -230,7 +264,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn literal(&mut self) -> Result<(), Problem> {
-        for word in ["true", "false", "null"] {
+        for word in [&b"true"[..], b"false", b"null"] {
             if self.text[self.at..].starts_with(word) {
                 self.at += word.len();
                 return Ok(());
@@ -248,24 +282,28 @@ impl<'a> Scanner<'a> {
                 if !self.number()? {
                     return Err(Problem::WrongType(0));
                 }
+                // Digits only (checked above); beyond `u64`, the wrong type.
                 self.text[start..self.at]
-                    .parse()
+                    .iter()
+                    .try_fold(0u64, |value, &digit| {
+                        value.checked_mul(10)?.checked_add(u64::from(digit - b'0'))
+                    })
                     .map(Value::U64)
-                    .map_err(|_| Problem::WrongType(0))
+                    .ok_or(Problem::WrongType(0))
             }
             (Kind::Str, Some(b'"')) => match self.string()? {
-                (text, false) => Ok(Value::Str(text)),
+                (raw, false) => text(raw).map(Value::Str),
                 (_, true) => Err(Problem::WrongType(0)),
             },
             (Kind::Digits, Some(b'-' | b'0'..=b'9')) => {
                 if !self.number()? {
                     return Err(Problem::WrongType(0));
                 }
-                Ok(Value::Raw(&self.text[start..self.at]))
+                text(&self.text[start..self.at]).map(Value::Raw)
             }
             (Kind::Object, Some(b'{')) => {
                 self.value_nested(1)?;
-                Ok(Value::Raw(&self.text[start..self.at]))
+                text(&self.text[start..self.at]).map(Value::Raw)
             }
             _ => {
                 self.value_nested(1)?;
@@ -277,6 +315,17 @@ impl<'a> Scanner<'a> {
     /// Any value at top level.
     fn value(&mut self) -> Result<(), Problem> {
         self.value_nested(0)
+    }
+
+    /// Skips a member's value: a scalar directly, a container by
+    /// [`value_nested`](Scanner::value_nested).
+    fn skip_value(&mut self) -> Result<(), Problem> {
+        match self.peek() {
+            Some(b'"') => self.string().map(|_| ()),
+            Some(b'-' | b'0'..=b'9') => self.number().map(|_| ()),
+            Some(b't' | b'f' | b'n') => self.literal(),
+            _ => self.value_nested(1),
+        }
     }
 
     /// Skips one value that sits `depth` containers deep, checking that it
@@ -346,8 +395,8 @@ impl<'a> Scanner<'a> {
 }
 
 /// Whether the raw (still escaped, already validated) key spells `name`.
-fn key_is(raw: &str, name: &str) -> bool {
-    let (raw, name) = (raw.as_bytes(), name.as_bytes());
+fn key_is(raw: &[u8], name: &str) -> bool {
+    let name = name.as_bytes();
     let (mut i, mut j) = (0, 0);
     while i < raw.len() {
         let byte = if raw[i] == b'\\' {
@@ -390,26 +439,63 @@ fn key_is(raw: &str, name: &str) -> bool {
     j == name.len()
 }
 
-/// The index of the first `"` or `\\` at or after `at` (or the end), or of
-/// the first control character (below 0x20, which a JSON string may not
-/// hold raw) before it, which the byte loop then refuses. Long strings (a
-/// signed body's payload) are searched with `memchr`'s SIMD search rather
-/// than byte by byte.
+/// From `at`: the index of the first `"` or `\\` (or the end), or of the
+/// first control character (below 0x20, which a JSON string may not hold
+/// raw) before it, which the byte loop then refuses; and whether the bytes
+/// skipped may hold a non-ASCII byte (then the string is checked as
+/// UTF-8). A short string (most keys and values) is read eight bytes at a
+/// time in a word; a long one (a signed body's payload) is searched with
+/// `memchr`'s SIMD search.
 #[inline]
-fn skip_plain(bytes: &[u8], at: usize) -> usize {
+fn skip_plain(bytes: &[u8], at: usize) -> (usize, bool) {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    /// The high bit of each byte that is zero, and perhaps of bytes after
+    /// one that is (never before it).
+    fn zeros(word: u64) -> u64 {
+        word.wrapping_sub(ONES) & !word & HIGHS
+    }
+    let mut at = at;
+    let mut high = false;
+    for _ in 0..4 {
+        let Some(chunk) = bytes.get(at..at + 8) else {
+            break;
+        };
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        // `"`, `\\`, or below 0x20 (`word - 0x20…` borrows only there).
+        let special = zeros(word ^ (ONES * u64::from(b'"')))
+            | zeros(word ^ (ONES * u64::from(b'\\')))
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGHS);
+        // Conservative: counts bytes after the special one too.
+        high |= word & HIGHS != 0;
+        if special != 0 {
+            return (at + (special.trailing_zeros() / 8) as usize, high);
+        }
+        at += 8;
+    }
+    skip_long(bytes, at, high)
+}
+
+/// [`skip_plain`] past its first 32 bytes.
+#[inline(never)]
+fn skip_long(bytes: &[u8], at: usize, high: bool) -> (usize, bool) {
+    let mut high = high;
     let Some(rest) = bytes.get(at..) else {
-        return at;
+        return (at, high);
     };
     let end = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
-    // One vectorised pass for the lowest byte of the run.
+    // One vectorised pass for the lowest and the highest bits of the run.
     let run = &rest[..end];
-    let lowest = run.iter().fold(u8::MAX, |low, &b| low.min(b));
+    let (lowest, any) = run
+        .iter()
+        .fold((u8::MAX, 0u8), |(low, any), &b| (low.min(b), any | b));
+    high |= any & 0x80 != 0;
     if lowest < 0x20 {
         // Straight to the control character, which the caller refuses: a
         // second search from each byte would be quadratic.
-        at + run.iter().position(|&b| b < 0x20).unwrap_or(0)
+        (at + run.iter().position(|&b| b < 0x20).unwrap_or(0), high)
     } else {
-        at + end
+        (at + end, high)
     }
 }
 
@@ -419,25 +505,35 @@ mod tests {
 
     #[test]
     fn skip_plain_never_skips_a_special_byte() {
-        for special in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
-            for at in 0..24 {
-                let mut bytes = vec![b'a'; 24];
-                bytes[at] = special;
-                let mut pos = 0;
-                // As the string loop uses it: skip, then step one byte.
-                loop {
-                    pos = skip_plain(&bytes, pos);
-                    if pos >= bytes.len() || bytes[pos] == special {
-                        break;
+        // Across the word-at-a-time start and the SIMD rest, with bytes
+        // that sit next to the special ones (0x20, 0x21, 0x5b, 0x80, 0xff).
+        for filler in [b'a', 0x20, 0x21, 0x23, 0x5b, 0x5d, 0x80, 0xff] {
+            for len in [1, 7, 8, 9, 31, 32, 33, 40, 80] {
+                for special in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+                    for at in 0..len {
+                        let mut bytes = vec![filler; len];
+                        bytes[at] = special;
+                        let mut pos = 0;
+                        // As the string loop uses it: skip, then step one byte.
+                        loop {
+                            pos = skip_plain(&bytes, pos).0;
+                            if pos >= bytes.len() || bytes[pos] == special {
+                                break;
+                            }
+                            pos += 1;
+                        }
+                        assert_eq!(pos, at, "{special:#x} at {at} of {len} in {filler:#x}");
                     }
-                    pos += 1;
+                    let plain = vec![filler; len];
+                    assert_eq!(skip_plain(&plain, 0), (len, filler >= 0x80), "{len}");
                 }
-                assert_eq!(pos, at, "{special:#x} at {at}");
             }
         }
         // UTF-8 and ordinary ASCII are skipped in one step.
         let text = "ééééééééabcdefgh\"";
-        assert_eq!(skip_plain(text.as_bytes(), 0), text.len() - 1);
+        assert_eq!(skip_plain(text.as_bytes(), 0), (text.len() - 1, true));
+        let text = "abcdefgh\"é";
+        assert_eq!(skip_plain(text.as_bytes(), 0).0, 8);
     }
 
     const WANTED: [(&str, Kind); 2] = [("ts", Kind::U64), ("id", Kind::Str)];
@@ -563,9 +659,35 @@ mod tests {
                 serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(sample).is_ok();
             assert_eq!(ours, theirs, "{sample}");
         }
+        // UTF-8 is checked where it may occur, inside strings (values and
+        // keys, short and long); any other non-ASCII byte is not JSON.
+        let long = "x".repeat(100);
+        for body in [
+            &b"{\"a\":\"\xff\"}"[..],
+            b"{\"\xff\":1}",
+            b"{\"ts\":1,\"\xc3\":1}",
+            b"{\"a\":\"\xc3\"}",
+            b"{\"a\":\"\xed\xa0\x80\"}",
+            &[
+                &b"{\"a\":\""[..],
+                long.as_bytes(),
+                b"\xf0\x28",
+                long.as_bytes(),
+                b"\"}",
+            ]
+            .concat(),
+            b"{\"a\":1}\xff",
+            b"{\xc3\xa9:1}",
+            b"{\"a\":\xc3\xa9}",
+        ] {
+            assert_eq!(top_level(body, &WANTED), Err(Problem::NotJson), "{body:?}");
+        }
         assert_eq!(
-            top_level(b"{\"a\":\"\xff\"}", &WANTED),
-            Err(Problem::NotJson)
+            top_level(
+                format!("{{\"é\":\"ü{long}\",\"id\":\"ß\"}}").as_bytes(),
+                &WANTED
+            ),
+            Ok([Value::Absent, Value::Str("ß")])
         );
     }
 

@@ -274,7 +274,7 @@ fn twilio_vectors() {
 #[test]
 fn mailgun_vectors() {
     use hooksig::mailgun::Mailgun;
-    assert_eq!(run_file("mailgun.json", |key| boxed(Mailgun::new(key))), 5);
+    assert_eq!(run_file("mailgun.json", |key| boxed(Mailgun::new(key))), 8);
 }
 
 #[test]

@@ -592,6 +592,81 @@ pub(crate) fn reference_rfc3339(text: &str) -> Option<i128> {
     Some(seconds * 1_000 + fraction)
 }
 
+/// What Twilio signs for a form post (its SDKs' `RequestValidator`): the
+/// URL, then each distinct decoded `name` + `value` pair in byte order;
+/// pairs split on `&` (empty ones skipped) and the first `=`, decoded as
+/// `application/x-www-form-urlencoded` (`+` a space, `%XX` a byte, any
+/// other `%` kept).
+pub(crate) fn reference_twilio_content(url: &str, body: &[u8]) -> Vec<u8> {
+    fn decode(raw: &[u8]) -> Vec<u8> {
+        let hex = |b: u8| char::from(b).to_digit(16).map(|d| d as u8);
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < raw.len() {
+            match raw[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < raw.len() => match (hex(raw[i + 1]), hex(raw[i + 2])) {
+                    (Some(h), Some(l)) => {
+                        out.push(h << 4 | l);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                },
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        out
+    }
+    let mut pairs: Vec<(Vec<u8>, Vec<u8>)> = body
+        .split(|&b| b == b'&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| match pair.iter().position(|&b| b == b'=') {
+            Some(eq) => (decode(&pair[..eq]), decode(&pair[eq + 1..])),
+            None => (decode(pair), Vec::new()),
+        })
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    let mut content = url.as_bytes().to_vec();
+    for (name, value) in pairs {
+        content.extend_from_slice(&name);
+        content.extend_from_slice(&value);
+    }
+    content
+}
+
+/// The URI HubSpot's v3 signature covers: the URL with the escapes its
+/// docs list decoded (`%3A` `:`, `%2F` `/`, `%3F` `?`, `%40` `@`, `%21`
+/// `!`, `%24` `$`, `%27` `'`, `%28` `(`, `%29` `)`, `%2A` `*`, `%2C` `,`,
+/// `%3B` `;`; hex digits of either case), every other byte as it is.
+pub(crate) fn reference_hubspot_uri(url: &str) -> Vec<u8> {
+    const DECODED: &[u8] = b":/?@!$'()*,;";
+    let url = url.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < url.len() {
+        let escape = url
+            .get(i + 1..i + 3)
+            .filter(|_| url[i] == b'%')
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .filter(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+            .filter(|byte| DECODED.contains(byte));
+        match escape {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(url[i]);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

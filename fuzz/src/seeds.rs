@@ -3,7 +3,7 @@
 //! `corpus/<target>/<file name>`.
 
 use crate::case::{AS_HEADER_MAP, NAMES, WITH_PREVIOUS};
-use crate::families::{SHOPIFY_NAMES, SLACK_NAMES, STANDARD_NAMES, STRIPE_NAMES};
+use crate::families::{SHOPIFY_NAMES, SLACK_NAMES, STANDARD_NAMES, STRIPE_NAMES, TOKEN_NAMES};
 use crate::input::Writer;
 use crate::oracle::reference_hex;
 
@@ -19,6 +19,76 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         }
     }
     let mut add = |target, name: &str, bytes: Vec<u8>| seeds.push((target, name.to_owned(), bytes));
+    // The token family: plain_verify's selectors 5 (GitLab's secret token)
+    // and 6 (Telegram's), each header the other's noise.
+    const TOKEN: &[u8] = b"glpat-Secret_token.0123";
+    let token_literal = TOKEN_NAMES.len() as u8;
+    for (selector, prefix, own, other) in [(5u8, "gitlab_token_", 0u8, 1u8), (6, "telegram_", 1, 0)]
+    {
+        let seed = |headers: Vec<Header<'static>>, flags: u8| {
+            let mut case = CaseSeed::new(TOKEN, 1_700_000_000_000);
+            case.flags = flags;
+            if flags & WITH_PREVIOUS != 0 {
+                case.current = b"glpat-new-token";
+                case.previous = TOKEN;
+            }
+            case.headers = headers;
+            let body = br#"{"update_id":123456789,"object_kind":"push"}"#;
+            [&[selector][..], &case.bytes(token_literal, body)].concat()
+        };
+        let meta = [
+            Header::Literal(2, b"idem-7f3a"),
+            Header::Literal(3, b"Push Hook"),
+        ];
+        for (name, headers, flags) in [
+            ("valid", vec![Header::Signature(own, 0)], 0),
+            (
+                "valid_header_map",
+                vec![Header::Signature(own, 0b0101_1010)],
+                AS_HEADER_MAP,
+            ),
+            (
+                "rotated_previous",
+                vec![Header::Previous(own)],
+                WITH_PREVIOUS,
+            ),
+            ("padded", vec![Header::Edited(own, (EDIT_SPACE, 0, 3))], 0),
+            ("wrong", vec![Header::Edited(own, (EDIT_FLIP, 4, 1))], 0),
+            ("prefix", vec![Header::Edited(own, (EDIT_CUT, 22, 0))], 0),
+            (
+                "uppercased",
+                vec![Header::Edited(own, (EDIT_UPPER, 0, 0))],
+                0,
+            ),
+            ("empty", vec![Header::Literal(own, b"")], 0),
+            ("blank", vec![Header::Literal(own, b" \t ")], 0),
+            ("missing", vec![Header::Signature(other, 0)], 0),
+            (
+                "repeated",
+                vec![Header::Signature(own, 0), Header::Signature(own, 1)],
+                0,
+            ),
+            (
+                "repeated_map",
+                vec![Header::Signature(own, 0), Header::Literal(own, b"x")],
+                AS_HEADER_MAP,
+            ),
+            ("doubled", vec![Header::Edited(own, (EDIT_LIST, 0, 0))], 0),
+            (
+                "literal_name",
+                vec![Header::Named("X-GitLab-Token ", b"glpat-Secret_token.0123")],
+                0,
+            ),
+        ] {
+            let mut headers = headers;
+            headers.extend(meta.iter().copied());
+            add(
+                "plain_verify",
+                &format!("{prefix}{name}"),
+                seed(headers, flags),
+            );
+        }
+    }
     // The decoders' edit mode: the right encoding, as is and edited.
     for (target, mode, name) in [
         ("hex_decode", 1, "right"),
@@ -64,6 +134,85 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
             notify.replace("T12:00:00.5+02:00", "t12:00:00z"),
         ),
         ("notify_offset_24h", 1, notify.replace("+02:00", "+24:00")),
+    ] {
+        add(
+            "body_timestamp",
+            name,
+            [&[mode][..], body.as_bytes()].concat(),
+        );
+    }
+    // Mailgun's body signature (body_timestamp modes 4 and 6): `@` is the
+    // right signature for the body's own timestamp and token.
+    let mg = |ts: &str, token: &str, signature: &str| {
+        format!(
+            r#"{{"signature":{{"timestamp":"{ts}","token":"{token}","signature":"{signature}"}},"event-data":{{"event":"delivered","id":"CPgfbmQMTCKtHW6uIWtuVe"}}}}"#
+        )
+    };
+    const MG_TOKEN: &str = "c0ffee0123456789abcdef0123456789abcdef0123456789ab";
+    for (name, mode, body) in [
+        ("mailgun_valid", 4u8, mg("1579784030", MG_TOKEN, "@")),
+        ("mailgun_window_valid", 6, mg("1579784000", MG_TOKEN, "@")),
+        ("mailgun_window_too_old", 6, mg("1579783969", MG_TOKEN, "@")),
+        (
+            "mailgun_window_in_future",
+            6,
+            mg("1579784091", MG_TOKEN, "@"),
+        ),
+        (
+            "mailgun_wrong",
+            4,
+            mg("1579784030", MG_TOKEN, &"0".repeat(64)),
+        ),
+        (
+            "mailgun_uppercase",
+            4,
+            mg("1579784030", MG_TOKEN, &"AB".repeat(32)),
+        ),
+        ("mailgun_short", 4, mg("1579784030", MG_TOKEN, "abc")),
+        ("mailgun_empty_token", 4, mg("1579784030", "", "@")),
+        ("mailgun_signed_ms", 4, mg("1579784030000", MG_TOKEN, "@")),
+        ("mailgun_not_digits", 4, mg("+1579784030", MG_TOKEN, "@")),
+        ("mailgun_leading_zero", 4, mg("01579784030", MG_TOKEN, "@")),
+        (
+            "mailgun_escaped_token",
+            4,
+            mg("1579784030", "c0ffee\\u0030", "@"),
+        ),
+        ("mailgun_repeated_signature", 4, {
+            let full = mg("1579784030", MG_TOKEN, "@");
+            format!(r#"{},"signature":{{}}}}"#, &full[..full.len() - 1])
+        }),
+        (
+            "mailgun_nested_only",
+            4,
+            format!(r#"{{"event-data":{}}}"#, mg("1579784030", MG_TOKEN, "@")),
+        ),
+        (
+            "mailgun_number_timestamp",
+            4,
+            mg("1579784030", MG_TOKEN, "@")
+                .replace(r#""timestamp":"1579784030""#, r#""timestamp":1579784030"#),
+        ),
+        (
+            "mailgun_form_valid",
+            4,
+            format!("timestamp=1579784030&token={MG_TOKEN}&signature=@&event=delivered"),
+        ),
+        (
+            "mailgun_form_repeated",
+            4,
+            format!("timestamp=1579784030&token={MG_TOKEN}&signature=@&token=x"),
+        ),
+        (
+            "mailgun_form_missing",
+            4,
+            "timestamp=1579784030&signature=@".to_owned(),
+        ),
+        (
+            "mailgun_form_padded",
+            4,
+            format!(" timestamp=1579784030&token={MG_TOKEN}&signature=@"),
+        ),
     ] {
         add(
             "body_timestamp",
@@ -149,6 +298,7 @@ fn family_of(old: &str) -> Vec<(&'static str, &'static str, &'static [u8])> {
 }
 
 /// One header of a verify-target seed (see [`Case`]'s layout).
+#[derive(Clone, Copy)]
 pub(crate) enum Header<'s> {
     /// A header named by index with a literal value.
     Literal(u8, &'s [u8]),
@@ -671,6 +821,39 @@ fn per_provider() -> Vec<(&'static str, &'static str, Vec<u8>)> {
             .u16(21)
             .byte(0x20)
             .rest(r#"{"action":"opened","n":1}"#);
+        add("roundtrip", name, bytes);
+    }
+    // The request senders (bit 6): the id chunk is the URL's path, with
+    // escapes HubSpot decodes (`%3A`, `%2f`) and ones it keeps (`%41`,
+    // `%zz`); a form body with a repeated pair, escapes and `+`.
+    for (name, choice, mutate, pos, xor) in [
+        ("twilio_form_signature", 64u8, 0u8, 3u16, 1u8),
+        ("twilio_form_body", 64, 1, 9, 1),
+        ("twilio_form_same_params", 64, 1, 23, 0x20),
+        ("twilio_form_rotated", 64 | 4, 1, 2, 0x40),
+        ("twilio_json_body", 65, 1, 5, 1),
+        ("twilio_json_signature_rotated", 65 | 4, 0, 27, 1),
+        ("hubspot_v3_signature", 66, 0, 40, 1),
+        ("hubspot_v3_body", 66, 1, 0, 1),
+        ("hubspot_v3_timestamp", 66, 2, 4, 1),
+        ("hubspot_v3_decoded_colon", 66 | 4, 0, 40, 0),
+        ("hubspot_v3_kept_escape", 66, 1, 30, 1),
+        ("twilio_shared_key_body", 67, 1, 12, 2),
+        ("twilio_shared_key_rotated", 67 | 4, 0, 1, 4),
+    ] {
+        let bytes = Writer::default()
+            .byte(choice)
+            .chunk("twilio-auth-token")
+            .chunk("hook%3Ain/a:b%2fc%41%zz?x=%3F&y=(1)")
+            .chunk("")
+            .u64(1_700_000_000_123)
+            .u64(59_999)
+            .byte(mutate)
+            .u16(pos)
+            .byte(xor)
+            .rest(
+                "To=%2B18005551212&Body=Hello+world&Tag=b&Tag=a&Tag=b&&From=%2b1415&Caller=%2B1415",
+            );
         add("roundtrip", name, bytes);
     }
     add(

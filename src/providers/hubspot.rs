@@ -62,6 +62,7 @@ use std::time::{Duration, SystemTime};
 use crate::engine::{sealed, Keys, Sender, Verifier};
 use crate::error::HeaderName;
 use crate::headers::{self, Lookup};
+use crate::provider::{self, Outgoing};
 use crate::scheme::{Encoding, Part, Scheme, Signature, Timestamp, Unit};
 use crate::{time, Delivery, Error, Incoming};
 
@@ -248,6 +249,36 @@ impl Sender for Spec {
         Ok(())
     }
 
+    /// v3 over the URI as HubSpot signs it, with its listed escapes
+    /// decoded (what verification checks): the engine's signature covers
+    /// the URL as given, so it is replaced.
+    fn sign_with_keys(
+        &self,
+        keys: &Keys<'_>,
+        outgoing: &Outgoing<'_>,
+        headers: &mut http::HeaderMap,
+    ) -> Result<(), Error> {
+        // The engine has signed, so the method, the URL and the timestamp
+        // are there.
+        let (Some(method), Some(url)) = (outgoing.method, outgoing.url) else {
+            return Ok(());
+        };
+        let Some(timestamp) = headers.get(TIMESTAMP_HEADER).cloned() else {
+            return Ok(());
+        };
+        let mut buffer = [0u8; MAX_URL];
+        let uri = decode_uri(url, &mut buffer)?;
+        let parts: [&[u8]; 4] = [method.as_bytes(), uri, outgoing.body, timestamp.as_bytes()];
+        let tag = keys
+            .sign_sha256(&parts)
+            .ok_or(Error::InvalidConfig("HubSpot v3 signs with HMAC-SHA256"))?;
+        provider::insert(
+            headers,
+            V3_SIGNATURE_HEADER,
+            &crate::encoding::encode(&tag, Encoding::Base64),
+        )
+    }
+
     /// v3 whenever its header is present; v1/v2 only without it.
     fn verify<'a>(
         &self,
@@ -295,7 +326,7 @@ impl Verifier<Spec> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Outgoing, Provider};
+    use crate::Provider;
     use std::time::UNIX_EPOCH;
 
     const SECRET: &str = "yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy";
@@ -436,20 +467,35 @@ mod tests {
     fn signs_v3() {
         let hubspot = HubSpot::new(SECRET).unwrap();
         let body = b"[]";
+        let now = at(1_767_225_600);
+        let sign = |url: &str| {
+            let outgoing = Outgoing::new(body).method("POST").url(url).at(now);
+            hubspot.sign_headers(&outgoing).unwrap()
+        };
+        let verify = |headers: &http::HeaderMap, url: &str| {
+            let incoming = Incoming::new(headers, body).method("POST").url(url);
+            hubspot.verify_incoming(&incoming, now).map(|_| ())
+        };
         let url = "https://example.com/hook?portal=1";
-        let outgoing = Outgoing::new(body)
-            .method("POST")
-            .url(url)
-            .at(at(1_767_225_600));
-        let headers = hubspot.sign_headers(&outgoing).unwrap();
+        let headers = sign(url);
         assert_eq!(headers[TIMESTAMP_HEADER], "1767225600000");
-        let incoming = Incoming::new(&headers, body).method("POST").url(url);
-        assert!(hubspot
-            .verify_incoming(&incoming, at(1_767_225_600))
-            .is_ok());
+        assert_eq!(verify(&headers, url), Ok(()));
         assert_eq!(
             format!("{hubspot:?}"),
             "HubSpot { secrets: 1, tolerance: 300s, .. }"
+        );
+        // HubSpot signs the URI with its listed escapes decoded, and so does
+        // `sign_headers` (found by the fuzz crate's roundtrip target): the
+        // delivery verifies at either spelling of a decoded escape, not at
+        // another escape.
+        let url = "https://example.com/in/a%3Ab%2fc%41?x=%3F";
+        let headers = sign(url);
+        let verify = |url: &str| verify(&headers, url);
+        assert_eq!(verify(url), Ok(()));
+        assert_eq!(verify("https://example.com/in/a:b/c%41?x=?"), Ok(()));
+        assert_eq!(
+            verify("https://example.com/in/a:b/cA?x=?"),
+            Err(Error::SignatureMismatch)
         );
     }
 }

@@ -20,4 +20,4 @@ pub use scheme::scheme_verify;
 /// verify targets.
 pub(crate) use entries::STANDARD_NAMES;
 pub(crate) use list::{SLACK_NAMES, STRIPE_NAMES};
-pub(crate) use plain::SHOPIFY_NAMES;
+pub(crate) use plain::{SHOPIFY_NAMES, TOKEN_NAMES};

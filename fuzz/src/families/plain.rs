@@ -1,15 +1,18 @@
 //! The plain family: one signature header over the raw body (GitHub,
-//! Linear, Notify, Generic, Shopify), and the body rules of the senders
-//! that put their metadata in the signed JSON.
+//! Linear, Notify, Generic, Shopify) or one shared-token header (GitLab's
+//! secret token, Telegram's secret token), and the body rules of the
+//! senders that put their metadata in the signed JSON.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use hooksig::generic::{Encoding, Generic};
 use hooksig::github::{self, GitHub};
+use hooksig::gitlab::{self, GitLab};
 use hooksig::linear::{self, Linear};
 use hooksig::notify::{self, Notify};
 use hooksig::shopify::{self, Shopify};
+use hooksig::telegram::{self, Telegram};
 use hooksig::{Delivery, Error, Provider};
 
 use crate::case::{tolerance, Case, NAMES};
@@ -17,9 +20,10 @@ use crate::input::Input;
 use crate::oracle::*;
 use crate::Outcome;
 
-/// One signature header over the raw body: the first byte (mod 5) picks
-/// GitHub, Linear, Notify, Generic or Shopify; the rest is a verify-target
-/// input (see `Case`) for that sender.
+/// One signature header over the raw body: the first byte (mod 7) picks
+/// GitHub, Linear, Notify, Generic, Shopify, GitLab (secret token) or
+/// Telegram; the rest is a verify-target input (see `Case`) for that
+/// sender.
 ///
 /// - GitHub: accepted **iff** exactly one `X-Hub-Signature-256` whose
 ///   OWS-trimmed value is `sha256=` + the lowercase hex HMAC (recomputed
@@ -37,17 +41,78 @@ use crate::Outcome;
 /// - Shopify: one `X-Shopify-Hmac-Sha256` of 44 characters that `base64`
 ///   decodes to the MAC of the body, whatever the clock; the exact error
 ///   otherwise.
+/// - GitLab, Telegram (the token family): accepted **iff** exactly one
+///   token header whose OWS-trimmed value is one of the tokens, whatever
+///   the body and the clock; an empty value is malformed; otherwise
+///   missing / repeated / mismatch.
 pub fn plain_verify(data: &[u8]) -> Outcome {
     let Some((&selector, rest)) = data.split_first() else {
         return Outcome::Rejected;
     };
-    match selector % 5 {
+    match selector % 7 {
         0 => github_verify(rest),
         1 => linear_verify(rest),
         2 => notify_verify(rest),
         3 => generic_verify(rest),
-        _ => shopify_verify(rest),
+        4 => shopify_verify(rest),
+        5 => token_verify(rest, gitlab::TOKEN_HEADER),
+        _ => token_verify(rest, telegram::SECRET_TOKEN_HEADER),
     }
+}
+
+/// Header names of the token family's inputs: both senders' token headers
+/// (so each target sees the other's as noise) and metadata.
+pub(crate) const TOKEN_NAMES: [&str; 5] = [
+    gitlab::TOKEN_HEADER,
+    telegram::SECRET_TOKEN_HEADER,
+    gitlab::IDEMPOTENCY_KEY_HEADER,
+    gitlab::EVENT_HEADER,
+    "content-type",
+];
+
+/// The token family: `header` carries the shared token itself, compared
+/// (in constant time, by hooksig) with each accepted token; the body is not
+/// covered.
+fn token_verify(data: &[u8], header: &'static str) -> Outcome {
+    let case = Case::decode(data, &TOKEN_NAMES, |token, _| token.to_vec());
+    let provider: Option<Box<dyn Provider>> = if header == gitlab::TOKEN_HEADER {
+        case.provider(
+            |s| GitLab::secret_token(s),
+            |p: GitLab, s| p.with_previous(s),
+        )
+        .map(|p| Box::new(p) as Box<dyn Provider>)
+    } else {
+        case.provider(|s| Telegram::new(s), |p: Telegram, s| p.with_previous(s))
+            .map(|p| Box::new(p) as Box<dyn Provider>)
+    };
+    let Some(provider) = provider else {
+        return Outcome::Rejected;
+    };
+    let expected = expect_signature(
+        find(&case.pairs, header),
+        |v| case.secrets().any(|s| v == s),
+        |v| !v.is_empty(),
+    );
+    let result = provider.verify_at(case.headers(), case.body, case.now);
+    let delivery = check(&result, expected);
+    if let Some(delivery) = delivery {
+        assert_eq!(delivery.body(), case.body);
+        assert_eq!(delivery.timestamp(), None);
+        if header == gitlab::TOKEN_HEADER {
+            assert_eq!(delivery.provider(), "gitlab");
+            assert_eq!(
+                delivery.id(),
+                reference_text(&case.pairs, gitlab::IDEMPOTENCY_KEY_HEADER)
+            );
+            assert_eq!(
+                delivery.event(),
+                reference_text(&case.pairs, gitlab::EVENT_HEADER)
+            );
+        } else {
+            assert_eq!(delivery.provider(), "telegram");
+        }
+    }
+    outcome(delivery)
 }
 
 /// Milliseconds since the epoch of a `SystemTime` (negative before it).

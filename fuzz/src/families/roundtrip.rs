@@ -6,13 +6,15 @@ use std::time::Duration;
 use base64::Engine as _;
 use hooksig::generic::{Encoding, Generic};
 use hooksig::github::{self, GitHub};
+use hooksig::hubspot::{self, HubSpot};
 use hooksig::linear::{self, Linear};
 use hooksig::notify::{self, Notify};
 use hooksig::shopify::{self, Shopify};
 use hooksig::slack::{self, Slack};
 use hooksig::standard::{self, StandardWebhooks};
 use hooksig::stripe::{self, Stripe};
-use hooksig::{Error, Outgoing, Provider};
+use hooksig::twilio::{self, Twilio};
+use hooksig::{Error, Headers, Incoming, Outgoing, Provider};
 
 use crate::input::Input;
 use crate::oracle::*;
@@ -28,13 +30,25 @@ use crate::Outcome;
 /// header, of the body, or of a signed id or timestamp header must make it
 /// fail.
 ///
-/// All eight providers live in this one target (rather than a second
+/// All the providers live in this one target (rather than a second
 /// `roundtrip_beyond`): the invariant is one, and the provider bits were
 /// extended so that every committed input keeps its meaning.
 ///
-/// Layout: `u8` provider and flags: bits 0-1 and 5 pick the provider
+/// The request-signing senders (bit 6 set) sign the URL too, so they are
+/// verified through an `Incoming` with the method and a URL whose path is
+/// the id chunk's URL-safe bytes (escapes included): Twilio's form post
+/// (a changed body byte is refused unless the sorted, decoded parameters
+/// are unchanged, by [`reference_twilio_content`]), its JSON post (the
+/// URL's `bodySHA256`), its SharedKey (HMAC-SHA256) form post, and
+/// HubSpot v3. For them the URL is also re-spelled, one byte turned into
+/// its `%XX` escape: HubSpot must still accept it **iff** the URI its docs
+/// decode ([`reference_hubspot_uri`]) is unchanged, Twilio (which signs
+/// the URL as is) never.
+///
+/// Layout: `u8` provider and flags: bits 0-1, 5 and 6 pick the provider
 /// (`bits 0-1 + 4 * bit 5`: GitHub, Linear, Notify, Generic, Standard
-/// Webhooks, Stripe, Slack, Shopify); bit 2: verify through rotation;
+/// Webhooks, Stripe, Slack, Shopify; with bit 6, `8 + bits 0-1`: Twilio
+/// form, Twilio JSON, HubSpot v3, Twilio SharedKey); bit 2: verify through rotation;
 /// bit 3: base64 for Generic, an unpadded `whsec_` secret for Standard
 /// Webhooks; bit 4: Notify tolerance. `chunk` secret; `chunk` id; `chunk`
 /// event; `u64` time (i64 ms); `u64` skew (ms within ±60 s); `u8` mutate
@@ -55,7 +69,11 @@ pub fn roundtrip(data: &[u8]) -> Outcome {
     let (mutate, pos, xor) = (input.byte(), input.u16(), input.byte().max(1));
     let material = input.rest();
 
-    let provider = (choice & 3) | ((choice >> 3) & 4);
+    let provider = if choice & 64 != 0 {
+        TWILIO + (choice & 3)
+    } else {
+        (choice & 3) | ((choice >> 3) & 4)
+    };
     let signer = make(provider, choice, secret, None);
     let verifier = if choice & 4 != 0 {
         // A rotation set whose previous secret is the signing one.
@@ -101,22 +119,47 @@ pub fn roundtrip(data: &[u8]) -> Outcome {
         }
         // Schemes that sign UNIX seconds cannot sign before the epoch.
         STANDARD | STRIPE | SLACK => (material.to_vec(), at.rem_euclid(1 << 53)),
+        // Nor HubSpot's milliseconds.
+        HUBSPOT => (material.to_vec(), at.rem_euclid(1 << 53)),
         _ => (material.to_vec(), at),
     };
     let Some(now) = clock(signed_at + skew, 0) else {
         return Outcome::Rejected;
     };
     let header_value = |s: &str| http::HeaderValue::from_str(s).is_ok();
+    // The request senders' URL: a path of the id's URL-safe bytes (so
+    // escapes, valid or not), and for Twilio's JSON post the body's hash.
+    let request = provider >= TWILIO;
+    let url = {
+        let path: String = id
+            .chars()
+            .filter(|c| c.is_ascii_graphic() && !matches!(c, '#' | '\\'))
+            .collect::<String>()
+            .replace("bodySHA256", "b");
+        let url = format!("https://hooks.example.com/in/{path}");
+        if provider == TWILIO_JSON {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{sep}bodySHA256={}", twilio::body_sha256(&body))
+        } else {
+            url
+        }
+    };
+    let verify = |headers: &dyn Headers, body: &[u8], url: &str| {
+        verify_request(&*verifier, headers, body, url, now).map(|_| ())
+    };
     // The body alone, at the signing time (when representable).
     let mut bare = Outgoing::new(&body);
     if let Some(time) = clock(signed_at, 0) {
         bare = bare.at(time);
     }
+    if request {
+        bare = bare.url(&url).method("POST");
+    }
     let mut outgoing = bare;
-    if !id.is_empty() {
+    if !id.is_empty() && !request {
         outgoing = outgoing.id(&id);
     }
-    if !event.is_empty() {
+    if !event.is_empty() && !request {
         outgoing = outgoing.event(&event);
     }
     // Standard Webhooks signs its id, so the id must survive the trip as
@@ -157,10 +200,11 @@ pub fn roundtrip(data: &[u8]) -> Outcome {
         STANDARD => standard::SIGNATURE_HEADER,
         STRIPE => stripe::SIGNATURE_HEADER,
         SLACK => slack::SIGNATURE_HEADER,
-        _ => shopify::SIGNATURE_HEADER,
+        SHOPIFY => shopify::SIGNATURE_HEADER,
+        HUBSPOT => hubspot::V3_SIGNATURE_HEADER,
+        _ => twilio::SIGNATURE_HEADER,
     };
-    let delivery = verifier
-        .verify_at(&headers, &body, now)
+    let delivery = verify_request(&*verifier, &headers, &body, &url, now)
         .unwrap_or_else(|err| panic!("a signed delivery must verify: {err}"));
     assert_eq!(delivery.body(), &body[..]);
     let seconds = reference_system_time(signed_at.div_euclid(1_000));
@@ -184,6 +228,10 @@ pub fn roundtrip(data: &[u8]) -> Outcome {
             check_body_field(delivery.event(), &body, event_field);
             assert_eq!(delivery.timestamp(), seconds);
         }
+        HUBSPOT => {
+            assert_eq!(delivery.timestamp(), clock(signed_at, 0));
+        }
+        TWILIO.. => assert_eq!(delivery.timestamp(), None),
         _ => {
             fn trimmed(text: &str) -> Option<&str> {
                 Some(std::str::from_utf8(trim_ows(text.as_bytes())).expect("utf-8"))
@@ -208,21 +256,47 @@ pub fn roundtrip(data: &[u8]) -> Outcome {
         .iter()
         .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
         .collect();
-    assert!(verifier.verify_at(&pairs, &body, now).is_ok());
+    assert!(verify(&pairs, &body, &url).is_ok());
+    if request {
+        // The URL re-spelled: one byte as its `%XX` escape (either case).
+        let at = usize::from(pos) % url.len();
+        let escape = if xor & 1 == 0 {
+            format!("%{:02X}", url.as_bytes()[at])
+        } else {
+            format!("%{:02x}", url.as_bytes()[at])
+        };
+        if url.is_char_boundary(at) && url.is_char_boundary(at + 1) {
+            let respelled = format!("{}{escape}{}", &url[..at], &url[at + 1..]);
+            let same = provider == HUBSPOT
+                && reference_hubspot_uri(&respelled) == reference_hubspot_uri(&url);
+            let result = verify(&pairs, &body, &respelled);
+            assert_eq!(result.is_ok(), same, "{respelled}: {result:?}");
+        }
+    }
     let mut body = body;
     let original = headers[name].as_bytes().to_vec();
     let signed_header = match provider {
         STANDARD if mutate & 4 == 0 => Some(standard::ID_HEADER),
         STANDARD => Some(standard::TIMESTAMP_HEADER),
         SLACK => Some(slack::TIMESTAMP_HEADER),
+        HUBSPOT => Some(hubspot::TIMESTAMP_HEADER),
         _ => None,
     }
     .filter(|_| mutate & 2 != 0);
     if mutate & 1 == 1 && !body.is_empty() {
         let at = usize::from(pos) % body.len();
+        let signed = reference_twilio_content(&url, &body);
         body[at] ^= xor;
-        let result = verifier.verify_at(&pairs, &body, now);
-        assert_eq!(result.unwrap_err(), Error::SignatureMismatch);
+        let result = verify(&pairs, &body, &url);
+        // A form post signs the decoded, sorted parameters: another body
+        // may spell the same ones (`%2b` for `%2B`, a repeated pair).
+        if matches!(provider, TWILIO | TWILIO_SHARED)
+            && reference_twilio_content(&url, &body) == signed
+        {
+            assert!(result.is_ok(), "{result:?}");
+        } else {
+            assert_eq!(result.unwrap_err(), Error::SignatureMismatch);
+        }
     } else if let Some(signed) = signed_header {
         // The id and timestamp are part of the signed content: any other
         // byte there is another message (or a malformed header). The id
@@ -232,7 +306,7 @@ pub fn roundtrip(data: &[u8]) -> Outcome {
         let at = usize::from(pos) % value.len();
         value[at] ^= xor;
         let mutated = value.clone();
-        let result = verifier.verify_at(&pairs, &body, now);
+        let result = verify(&pairs, &body, &url);
         assert!(
             result.is_err(),
             "{signed}: {:?}",
@@ -243,7 +317,7 @@ pub fn roundtrip(data: &[u8]) -> Outcome {
         let at = usize::from(pos) % value.len();
         value[at] ^= xor;
         let mutated = value.clone();
-        let result = verifier.verify_at(&pairs, &body, now);
+        let result = verify(&pairs, &body, &url);
         // Generic hex accepts either case: a case flip spells the same MAC.
         // No other scheme has a second spelling: the others take lowercase
         // hex only, and canonical base64 only (a flip of the last
@@ -262,11 +336,28 @@ pub fn roundtrip(data: &[u8]) -> Outcome {
     Outcome::Accepted
 }
 
+/// A verification with the request line: `POST` to `url` (the senders
+/// that do not sign it ignore it).
+fn verify_request<'a>(
+    verifier: &dyn Provider,
+    headers: &'a dyn Headers,
+    body: &'a [u8],
+    url: &'a str,
+    now: std::time::SystemTime,
+) -> Result<hooksig::Delivery<'a>, Error> {
+    let incoming = Incoming::new(headers, body).method("POST").url(url);
+    verifier.verify_incoming(&incoming, now)
+}
+
 /// [`roundtrip`]'s provider numbers beyond the first four.
 pub(crate) const STANDARD: u8 = 4;
 pub(crate) const STRIPE: u8 = 5;
 pub(crate) const SLACK: u8 = 6;
 pub(crate) const SHOPIFY: u8 = 7;
+pub(crate) const TWILIO: u8 = 8;
+pub(crate) const TWILIO_JSON: u8 = 9;
+pub(crate) const HUBSPOT: u8 = 10;
+pub(crate) const TWILIO_SHARED: u8 = 11;
 
 /// The provider `provider` (see [`roundtrip`]) with the options of the
 /// `choice` flags, accepting `current` and, if given, `previous`.
@@ -362,9 +453,27 @@ pub(crate) fn make(
             current,
             previous,
         )),
-        _ => Box::new(keys(
+        SHOPIFY => Box::new(keys(
             |s| Shopify::new(s),
             |p: Shopify, s| p.with_previous(s),
+            current,
+            previous,
+        )),
+        HUBSPOT => Box::new(keys(
+            |s| HubSpot::new(s),
+            |p: HubSpot, s| p.with_previous(s),
+            current,
+            previous,
+        )),
+        TWILIO_SHARED => Box::new(keys(
+            |s| Twilio::shared_key(s),
+            |p: Twilio, s| p.with_previous(s),
+            current,
+            previous,
+        )),
+        _ => Box::new(keys(
+            |s| Twilio::new(s),
+            |p: Twilio, s| p.with_previous(s),
             current,
             previous,
         )),
