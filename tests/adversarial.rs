@@ -1508,7 +1508,7 @@ fn key_violations(source: &str) -> Vec<String> {
             let loop_body = &verify[at..];
             let loop_body = &loop_body[..loop_body.find('}').unwrap_or(loop_body.len())];
             if loop_body.trim_start_matches("for tag in provided {").trim()
-                != "matched |= tags_equal(&computed, tag);"
+                != "matched |= tags_equal(&computed, tag.borrow());"
             {
                 problems.push(format!("the tag loop must only fold: {loop_body:?}"));
             }
@@ -1596,7 +1596,7 @@ fn structural_checks_catch_variable_time_code() {
     let good_key = "use subtle::{Choice, ConstantTimeEq};\n\
         fn tags_equal<const N: usize>(computed: &[u8; N], provided: &[u8; N]) -> Choice { computed[..].ct_eq(&provided[..]) }\n\
         fn verify(&self) { for state in s { let mut matched = Choice::from(0); \
-        for tag in provided { matched |= tags_equal(&computed, tag); } } }";
+        for tag in provided { matched |= tags_equal(&computed, tag.borrow()); } } }";
     assert_eq!(key_violations(good_key), Vec::<String>::new());
     for bad in [
         good_key.replace("computed[..].ct_eq(&provided[..])", "Choice::from(u8::from(computed == provided))"),
@@ -1606,8 +1606,8 @@ fn structural_checks_catch_variable_time_code() {
         ),
         good_key.replace("-> Choice {", "-> bool {"),
         good_key.replace(
-            "matched |= tags_equal(&computed, tag);",
-            "if bool::from(tags_equal(&computed, tag)) { return Ok(()); }",
+            "matched |= tags_equal(&computed, tag.borrow());",
+            "if bool::from(tags_equal(&computed, tag.borrow())) { return Ok(()); }",
         ),
         good_key.replace("use subtle::", "use other::"),
     ] {

@@ -19,6 +19,47 @@ fn body(len: usize) -> Vec<u8> {
     body
 }
 
+/// `race`: `rounds` interleaved rounds of 20 000 verifications each, the
+/// engine and the baseline alternating (which goes first alternates too),
+/// so that drift on a shared machine (frequency, neighbours) falls on both
+/// alike. Prints each one's fastest and median round (ns per verification)
+/// and the median of the per-round ratios.
+fn race(rounds: usize, mut engine: impl FnMut() -> bool, mut baseline: impl FnMut() -> bool) {
+    const PER_ROUND: u32 = 20_000;
+    let mut time = |f: &mut dyn FnMut() -> bool| {
+        let start = std::time::Instant::now();
+        for _ in 0..PER_ROUND {
+            assert!(f(), "must accept");
+        }
+        start.elapsed().as_nanos() as f64 / f64::from(PER_ROUND)
+    };
+    let (mut e, mut b, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let (te, tb) = if round % 2 == 0 {
+            let te = time(&mut engine);
+            (te, time(&mut baseline))
+        } else {
+            let tb = time(&mut baseline);
+            (time(&mut engine), tb)
+        };
+        e.push(te);
+        b.push(tb);
+        ratios.push(te / tb);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (fe, fb) = (e.iter().copied().fold(f64::MAX, f64::min), b.iter().copied().fold(f64::MAX, f64::min));
+    println!(
+        "fastest {fe:.1} / {fb:.1} ns ({:.3}), median {:.1} / {:.1} ns, median ratio {:.3}",
+        fe / fb,
+        median(&mut e),
+        median(&mut b),
+        median(&mut ratios)
+    );
+}
+
 fn main() {
     use hooksig::Provider as _;
     use hooksig_baseline::Provider as _;
@@ -30,6 +71,15 @@ fn main() {
     macro_rules! run {
         ($headers:expr, $new:expr, $old:expr) => {{
             let headers = $headers;
+            if which == "race" {
+                let (new, old) = ($new, $old);
+                race(
+                    n,
+                    || new.verify_at(black_box(&headers), black_box(&body), now).is_ok(),
+                    || old.verify_at(black_box(&headers), black_box(&body), now).is_ok(),
+                );
+                return;
+            }
             let ok = if which == "engine" {
                 let p = $new;
                 (0..n).filter(|_| p.verify_at(black_box(&headers), black_box(&body), now).is_ok()).count()

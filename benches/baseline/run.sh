@@ -5,6 +5,8 @@
 # before the engine) renamed `hooksig-baseline`, and runs bench.rs there.
 #
 #   bash benches/baseline/run.sh [criterion filter]     (BASELINE_REV=<rev> to change it)
+#   COUNT=1 bash benches/baseline/run.sh                instructions per verify (callgrind)
+#   RACE=1 bash benches/baseline/run.sh                 interleaved rounds in one process
 #
 # Nothing is written into the repository; the crate lives in a temp dir.
 set -euo pipefail
@@ -63,6 +65,19 @@ if [[ "${COUNT:-0}" == 1 ]]; then
             e=$(( ($(ir "$provider" "$size" engine 2000) - $(ir "$provider" "$size" engine 1000)) / 1000 ))
             b=$(( ($(ir "$provider" "$size" baseline 2000) - $(ir "$provider" "$size" baseline 1000)) / 1000 ))
             printf '%-10s %6s %12s %12s %8s\n' "$provider" "$size" "$e" "$b" "$(python3 -c "print(f'{$e/$b:.3f}')")"
+        done
+    done
+    exit 0
+fi
+if [[ "${RACE:-0}" == 1 ]]; then
+    # Interleaved rounds in one process (`count race`): the engine and the
+    # baseline alternate, so drift on a shared machine falls on both.
+    cargo build --release --example count -q
+    bin="$CARGO_TARGET_DIR/release/examples/count"
+    for provider in github stripe slack standard linear shopify; do
+        for size in 64 1024; do
+            printf '%-10s %6s  ' "$provider" "$size"
+            "$bin" "$provider" "$size" race "${ROUNDS:-200}"
         done
     done
     exit 0
