@@ -1194,13 +1194,15 @@ impl Accepted {
         // after ([`Receiver::dedup_key`]).
         release(self.content_guard.take().map(|guard| *guard)).await;
         if let Some(guard) = self.guard.take() {
+            // The key outlives the guard only for a warning someone can
+            // record: no copy per request without a dispatcher.
             #[cfg(feature = "tracing")]
-            let key = guard.key().to_owned();
+            let key = tracing::dispatcher::has_been_set().then(|| guard.key().to_owned());
             let result = guard.settle(success).await;
             // A failed complete lets a redelivery after the in-flight TTL be
             // processed again; a failed release delays the retry until then.
             #[cfg(feature = "tracing")]
-            if let Err(error) = result {
+            if let (Err(error), Some(key)) = (result, key) {
                 self.report.store_failed(&key, success, error.kind());
             }
             #[cfg(not(feature = "tracing"))]
