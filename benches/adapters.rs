@@ -7,7 +7,8 @@
 //! and the adapter; the difference is the adapter's own cost. Goal: at
 //! most 1 µs per request. Requests are signed in the untimed setup.
 //!
-//! `cargo bench --bench adapters`
+//! `cargo bench --bench adapters` (`ADAPTERS_RACE=1 cargo bench --bench
+//! adapters` for interleaved rounds instead, steadier on a shared machine)
 
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -83,6 +84,7 @@ async fn by_hand(
 }
 
 fn tower_and_axum(c: &mut Criterion) {
+    let race = racing();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
@@ -108,14 +110,6 @@ fn tower_and_axum(c: &mut Criterion) {
                 Ok::<_, Infallible>(status)
             }
         });
-        group.bench_function("by_hand", |b| {
-            b.iter_batched(
-                || http_request(&body),
-                |request| runtime.block_on(hand.clone().oneshot(request)).unwrap(),
-                BatchSize::SmallInput,
-            )
-        });
-
         let mut receiver = Receiver::new(github());
         if dedup {
             receiver = receiver.dedup(MemoryStore::new());
@@ -125,13 +119,35 @@ fn tower_and_axum(c: &mut Criterion) {
             Ok::<_, Infallible>(http::Response::new(Full::new(Bytes::new())))
         });
         let layered = hooksig::tower::VerifyLayer::from_receiver(receiver.clone()).layer(handler);
-        group.bench_function("verify_layer", |b| {
-            b.iter_batched(
+        if race {
+            race_pair(
+                &format!("tower dedup={dedup}"),
                 || http_request(&body),
-                |request| runtime.block_on(layered.clone().oneshot(request)).unwrap(),
-                BatchSize::SmallInput,
-            )
-        });
+                |request| {
+                    let _ = runtime.block_on(hand.clone().oneshot(request));
+                },
+                |request| {
+                    let _ = runtime.block_on(layered.clone().oneshot(request));
+                },
+            );
+        } else {
+            group.bench_function("by_hand", |b| {
+                b.iter_batched(
+                    || http_request(&body),
+                    |request| runtime.block_on(hand.clone().oneshot(request)).unwrap(),
+                    BatchSize::SmallInput,
+                )
+            });
+        }
+        if !race {
+            group.bench_function("verify_layer", |b| {
+                b.iter_batched(
+                    || http_request(&body),
+                    |request| runtime.block_on(layered.clone().oneshot(request)).unwrap(),
+                    BatchSize::SmallInput,
+                )
+            });
+        }
         group.finish();
 
         // axum: the extractor against `HeaderMap` + `Bytes` by hand.
@@ -152,6 +168,29 @@ fn tower_and_axum(c: &mut Criterion) {
                 ),
             )
             .with_state(hand_state);
+        let extractor_router = axum::Router::new()
+            .route(
+                "/webhooks/github",
+                axum::routing::post(|verified: hooksig::axum::Verified| async move {
+                    std::hint::black_box(verified.event());
+                    verified.complete().await;
+                    "200"
+                }),
+            )
+            .with_state(receiver);
+        if race {
+            race_pair(
+                &format!("axum dedup={dedup}"),
+                || http_request(&body).map(axum::body::Body::new),
+                |request| {
+                    let _ = runtime.block_on(hand_router.clone().oneshot(request));
+                },
+                |request| {
+                    let _ = runtime.block_on(extractor_router.clone().oneshot(request));
+                },
+            );
+            continue;
+        }
         group.bench_function("by_hand", |b| {
             b.iter_batched(
                 || http_request(&body).map(axum::body::Body::new),
@@ -163,16 +202,6 @@ fn tower_and_axum(c: &mut Criterion) {
                 BatchSize::SmallInput,
             )
         });
-        let extractor_router = axum::Router::new()
-            .route(
-                "/webhooks/github",
-                axum::routing::post(|verified: hooksig::axum::Verified| async move {
-                    std::hint::black_box(verified.event());
-                    verified.complete().await;
-                    "200"
-                }),
-            )
-            .with_state(receiver);
         group.bench_function("extractor", |b| {
             b.iter_batched(
                 || http_request(&body).map(axum::body::Body::new),
@@ -189,6 +218,7 @@ fn tower_and_axum(c: &mut Criterion) {
 }
 
 fn actix(c: &mut Criterion) {
+    let race = racing();
     use actix_web::{test, web, App, HttpRequest, HttpResponse};
     use hooksig::actix::{Verified, Verify};
 
@@ -220,14 +250,6 @@ fn actix(c: &mut Criterion) {
                 },
             ),
         )));
-        group.bench_function("by_hand", |b| {
-            b.iter_batched(
-                || actix_request(&body),
-                |request| runtime.block_on(test::call_service(&hand, request)),
-                BatchSize::SmallInput,
-            )
-        });
-
         let mut verify = Verify::new(github());
         if dedup {
             verify = verify.dedup(MemoryStore::new());
@@ -240,6 +262,26 @@ fn actix(c: &mut Criterion) {
                 }),
             )),
         ));
+        if race {
+            race_pair(
+                &format!("actix dedup={dedup}"),
+                || actix_request(&body),
+                |request| {
+                    let _ = runtime.block_on(test::call_service(&hand, request));
+                },
+                |request| {
+                    let _ = runtime.block_on(test::call_service(&wrapped, request));
+                },
+            );
+            continue;
+        }
+        group.bench_function("by_hand", |b| {
+            b.iter_batched(
+                || actix_request(&body),
+                |request| runtime.block_on(test::call_service(&hand, request)),
+                BatchSize::SmallInput,
+            )
+        });
         group.bench_function("middleware", |b| {
             b.iter_batched(
                 || actix_request(&body),
@@ -274,6 +316,55 @@ async fn by_hand_actix(
         let _ = guard.complete().await;
     }
     200
+}
+
+/// `ADAPTERS_RACE=1`: instead of criterion's groups (by hand, then the
+/// adapter, one after the other), interleaved rounds of both, so that a
+/// change of a shared machine's speed hits both alike.
+fn racing() -> bool {
+    std::env::var_os("ADAPTERS_RACE").is_some()
+}
+
+/// Times `by_hand` and `adapter` in alternating rounds of 200 requests made
+/// untimed by `make`, and prints the fastest and median round of each and
+/// the median of the per-round differences (adapter − by hand).
+fn race_pair<R>(
+    label: &str,
+    make: impl Fn() -> R,
+    mut by_hand: impl FnMut(R),
+    mut adapter: impl FnMut(R),
+) {
+    const PER_ROUND: u32 = 200;
+    const ROUNDS: usize = 150;
+    let round = |serve: &mut dyn FnMut(R)| {
+        let requests: Vec<R> = (0..PER_ROUND).map(|_| make()).collect();
+        let start = std::time::Instant::now();
+        for request in requests {
+            serve(request);
+        }
+        start.elapsed().as_nanos() as f64 / f64::from(PER_ROUND) / 1000.0
+    };
+    let (mut hand, mut ours, mut diffs) = (Vec::new(), Vec::new(), Vec::new());
+    for n in 0..ROUNDS {
+        let (h, a) = if n % 2 == 0 {
+            let h = round(&mut by_hand);
+            (h, round(&mut adapter))
+        } else {
+            let a = round(&mut adapter);
+            (round(&mut by_hand), a)
+        };
+        hand.push(h);
+        ours.push(a);
+        diffs.push(a - h);
+    }
+    for v in [&mut hand, &mut ours, &mut diffs] {
+        v.sort_by(f64::total_cmp);
+    }
+    let mid = ROUNDS / 2;
+    println!(
+        "{label:<18} by hand fastest {:.2} µs median {:.2} µs | adapter fastest {:.2} µs median {:.2} µs | adapter − by hand: median {:+.2} µs",
+        hand[0], hand[mid], ours[0], ours[mid], diffs[mid]
+    );
 }
 
 criterion_group!(benches, tower_and_axum, actix);
