@@ -1,14 +1,12 @@
 //! The inbox with real parts: a real SQLite file, the tower middleware in
 //! front of it, and the worker over it.
 
+mod inbox_load;
 mod tower_support;
 
-use std::collections::hash_map::RandomState;
-use std::collections::HashMap;
-use std::hash::BuildHasher;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
@@ -18,6 +16,7 @@ use hooksig::inbox::{
 };
 use hooksig::tower::VerifyLayer;
 use hooksig::Error;
+use inbox_load::Flaky;
 use tower::Layer;
 use tower_support::{send, signed, Recorder, GITHUB_SECRET};
 
@@ -165,116 +164,31 @@ async fn an_inbox_that_is_down_is_answered_503_never_2xx() {
     assert_eq!(recorder.calls(), 0);
 }
 
-/// Whether an attempt fails: 10 % of them, at random.
-fn fails_at_random() -> bool {
-    RandomState::new().hash_one(0u8).is_multiple_of(10)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_deliveries_with_failures_each_succeed_exactly_once() {
-    const DELIVERIES: usize = 10_000;
     let db = TempDb::new("load");
     let inbox = Arc::new(SqliteInbox::open(&db.0).unwrap());
     let started = Instant::now();
-    let service = VerifyLayer::new(github())
-        .inbox(Arc::clone(&inbox))
-        .layer(Recorder::default().handler());
+    let accepted = inbox_load::accept_all(Arc::clone(&inbox)).await;
 
-    // Accept them all through the middleware, 200 at a time in flight.
-    let mut sends = tokio::task::JoinSet::new();
-    let next = Arc::new(AtomicUsize::new(0));
-    for _ in 0..200 {
-        let service = service.clone();
-        let next = Arc::clone(&next);
-        sends.spawn(async move {
-            loop {
-                let n = next.fetch_add(1, Ordering::Relaxed);
-                if n >= DELIVERIES {
-                    break;
-                }
-                let body = format!(r#"{{"n":{n}}}"#);
-                let request = signed(&github(), "/", body.as_bytes(), &format!("d-{n}"), "push");
-                assert_eq!(send(&service, request).await.0, 202);
-            }
-        });
-    }
-    while let Some(joined) = sends.join_next().await {
-        joined.unwrap();
-    }
-    let accepted = started.elapsed();
-
-    let succeeded: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
-    let failures = Arc::new(AtomicUsize::new(0));
-    let handler = {
-        let succeeded = Arc::clone(&succeeded);
-        let failures = Arc::clone(&failures);
-        move |envelope: Envelope| {
-            let succeeded = Arc::clone(&succeeded);
-            let failures = Arc::clone(&failures);
-            async move {
-                if fails_at_random() {
-                    failures.fetch_add(1, Ordering::Relaxed);
-                    return Err("flaky downstream");
-                }
-                *succeeded
-                    .lock()
-                    .unwrap()
-                    .entry(envelope.id().unwrap().to_owned())
-                    .or_default() += 1;
-                Ok(())
-            }
-        }
-    };
+    let flaky = Flaky::default();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let worker = Worker::new(Arc::clone(&inbox), handler)
+    let worker = Worker::new(Arc::clone(&inbox), flaky.handler())
         .concurrency(64)
         .poll_interval(Duration::from_millis(5))
-        // 30 attempts: a delivery dies with probability 10^-30.
-        .backoff(
-            Backoff::new()
-                .attempts(30)
-                .first(Duration::from_millis(1))
-                .factor(1),
-        );
+        .backoff(Flaky::backoff());
     let running = tokio::spawn(worker.run(async {
         let _ = stopped.await;
     }));
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while succeeded.lock().unwrap().len() < DELIVERIES {
-        assert!(
-            Instant::now() < deadline,
-            "not all deliveries succeeded in time"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    flaky.wait_for_all(Duration::from_secs(120)).await;
     stop.send(()).unwrap();
     running.await.unwrap().unwrap();
 
-    let succeeded = std::mem::take(&mut *succeeded.lock().unwrap());
-    assert_eq!(succeeded.len(), DELIVERIES);
-    for n in 0..DELIVERIES {
-        assert_eq!(succeeded.get(&format!("d-{n}")), Some(&1), "d-{n}");
-    }
-    assert!(
-        failures.load(Ordering::Relaxed) > DELIVERIES / 20,
-        "failures were injected"
-    );
-    for state in [State::Queued, State::Leased, State::Dead] {
-        let left = inbox
-            .list(&Filter::new().state(state).limit(1))
-            .await
-            .unwrap();
-        assert!(left.is_empty(), "{state} left: {left:?}");
-    }
-    let done = inbox
-        .list(&Filter::new().state(State::Succeeded).limit(DELIVERIES + 1))
-        .await
-        .unwrap();
-    assert_eq!(done.len(), DELIVERIES);
+    flaky.check_each_succeeded_once(&*inbox).await;
     eprintln!(
         "10,000 deliveries: accepted in {accepted:?}, all processed in {:?}, {} failed attempts",
         started.elapsed(),
-        failures.load(Ordering::Relaxed)
+        flaky.failures()
     );
 }
 

@@ -3,12 +3,11 @@
 //! for the restart test, one of its own that it kills with SIGKILL and
 //! restarts from its AOF.
 
+mod inbox_load;
 mod redis_support;
 mod tower_support;
 
-use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, HashSet};
-use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -18,6 +17,7 @@ use hooksig::github::GitHub;
 use hooksig::inbox::{Accept, Backoff, Envelope, Filter, Inbox, RedisInbox, Settle, State, Worker};
 use hooksig::tower::VerifyLayer;
 use hooksig::Error;
+use inbox_load::Flaky;
 use redis_support::{redis_url, unique_prefix, RedisServer};
 use tower::Layer;
 use tower_support::{send, signed, Recorder, GITHUB_SECRET};
@@ -196,95 +196,31 @@ async fn two_prefixes_on_one_redis_do_not_collide() {
 }
 
 /// Whether an attempt fails: 10 % of them, at random.
-fn fails_at_random() -> bool {
-    RandomState::new().hash_one(0u8).is_multiple_of(10)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_deliveries_with_failures_each_succeed_exactly_once() {
-    const DELIVERIES: usize = 10_000;
     let Some(url) = redis_url() else { return };
     let inbox = Arc::new(inbox(&url, "load").await);
     let started = Instant::now();
-    let service = VerifyLayer::new(github())
-        .inbox(Arc::clone(&inbox))
-        .layer(Recorder::default().handler());
+    let accepted = inbox_load::accept_all(Arc::clone(&inbox)).await;
 
-    let mut sends = tokio::task::JoinSet::new();
-    let next = Arc::new(AtomicUsize::new(0));
-    for _ in 0..200 {
-        let service = service.clone();
-        let next = Arc::clone(&next);
-        sends.spawn(async move {
-            loop {
-                let n = next.fetch_add(1, Ordering::Relaxed);
-                if n >= DELIVERIES {
-                    break;
-                }
-                let body = format!(r#"{{"n":{n}}}"#);
-                let request = signed(&github(), "/", body.as_bytes(), &format!("d-{n}"), "push");
-                assert_eq!(send(&service, request).await.0, 202);
-            }
-        });
-    }
-    while let Some(joined) = sends.join_next().await {
-        joined.unwrap();
-    }
-    let accepted = started.elapsed();
-
-    let succeeded: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
-    let failures = Arc::new(AtomicUsize::new(0));
-    let handler = {
-        let succeeded = Arc::clone(&succeeded);
-        let failures = Arc::clone(&failures);
-        move |envelope: Envelope| {
-            let succeeded = Arc::clone(&succeeded);
-            let failures = Arc::clone(&failures);
-            async move {
-                if fails_at_random() {
-                    failures.fetch_add(1, Ordering::Relaxed);
-                    return Err("flaky downstream");
-                }
-                *succeeded
-                    .lock()
-                    .unwrap()
-                    .entry(envelope.id().unwrap().to_owned())
-                    .or_default() += 1;
-                Ok(())
-            }
-        }
-    };
+    let flaky = Flaky::default();
     // Two workers (two consumers of the group), as a fleet would run.
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut runs = Vec::new();
     for consumer in ["w-0", "w-1"] {
         let worker = Worker::new(
             RedisInbox::clone(&inbox).consumer(consumer),
-            handler.clone(),
+            flaky.handler(),
         )
         .concurrency(32)
         .poll_interval(Duration::from_millis(5))
-        // 30 attempts: a delivery dies with probability 10^-30.
-        .backoff(
-            Backoff::new()
-                .attempts(30)
-                .first(Duration::from_millis(1))
-                .factor(1),
-        );
+        .backoff(Flaky::backoff());
         let mut stopped = stopped.clone();
         runs.push(tokio::spawn(worker.run(async move {
             let _ = stopped.changed().await;
         })));
     }
-    let deadline = Instant::now() + Duration::from_secs(180);
-    while succeeded.lock().unwrap().len() < DELIVERIES {
-        assert!(
-            Instant::now() < deadline,
-            "not all deliveries succeeded in time: {}",
-            succeeded.lock().unwrap().len()
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    flaky.wait_for_all(Duration::from_secs(180)).await;
     let processed = started.elapsed();
     // Let a second processing show itself, if there were one.
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -293,35 +229,13 @@ async fn ten_thousand_deliveries_with_failures_each_succeed_exactly_once() {
         run.await.unwrap().unwrap();
     }
 
-    let succeeded = std::mem::take(&mut *succeeded.lock().unwrap());
-    assert_eq!(succeeded.len(), DELIVERIES);
-    for n in 0..DELIVERIES {
-        assert_eq!(succeeded.get(&format!("d-{n}")), Some(&1), "d-{n}");
-    }
-    assert!(
-        failures.load(Ordering::Relaxed) > DELIVERIES / 20,
-        "failures were injected"
-    );
-    for state in [State::Queued, State::Leased, State::Dead] {
-        let left = inbox
-            .list(&Filter::new().state(state).limit(1))
-            .await
-            .unwrap();
-        assert!(left.is_empty(), "{state} left: {left:?}");
-    }
-    let done = inbox
-        .list(&Filter::new().state(State::Succeeded).limit(DELIVERIES + 1))
-        .await
-        .unwrap();
-    assert_eq!(done.len(), DELIVERIES);
-    let keys: HashSet<&str> = done.iter().map(Envelope::key).collect();
-    assert_eq!(keys.len(), DELIVERIES);
+    flaky.check_each_succeeded_once(&*inbox).await;
     // Retention, in batches of 500: all of them go, and nothing is left.
     let purged = inbox
         .purge(SystemTime::now() + Duration::from_secs(1))
         .await
         .unwrap();
-    assert_eq!(purged, DELIVERIES as u64);
+    assert_eq!(purged, inbox_load::DELIVERIES as u64);
     assert!(inbox
         .list(&Filter::new().limit(1))
         .await
@@ -329,7 +243,7 @@ async fn ten_thousand_deliveries_with_failures_each_succeed_exactly_once() {
         .is_empty());
     eprintln!(
         "redis: 10,000 deliveries accepted in {accepted:?}, all processed in {processed:?}, {} failed attempts",
-        failures.load(Ordering::Relaxed)
+        flaky.failures()
     );
 }
 

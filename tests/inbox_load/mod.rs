@@ -1,0 +1,151 @@
+//! The load with failures of issue 13, written once for every inbox
+//! (`tests/inbox.rs` on SQLite, `tests/inbox_redis.rs` on Redis): 10,000
+//! deliveries accepted through the tower middleware, processed by workers
+//! whose handler fails 10 % of its attempts, each to succeed exactly once.
+
+#![allow(dead_code)]
+
+use std::collections::hash_map::RandomState;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use hooksig::github::GitHub;
+use hooksig::inbox::{Backoff, Envelope, Filter, Inbox, State};
+use hooksig::tower::VerifyLayer;
+use tower::Layer;
+
+use super::tower_support::{send, signed, Recorder, GITHUB_SECRET};
+
+/// How many deliveries the load sends.
+pub(crate) const DELIVERIES: usize = 10_000;
+
+/// A 10 % chance, fresh per call (`RandomState` is seeded randomly).
+fn fails_at_random() -> bool {
+    RandomState::new().hash_one(0u8).is_multiple_of(10)
+}
+
+/// Accepts every delivery (`d-0` … `d-9999`) into `inbox` through the tower
+/// middleware, 200 in flight at a time; each must be answered 202.
+pub(crate) async fn accept_all(inbox: impl Inbox + Clone + 'static) -> Duration {
+    let started = Instant::now();
+    let github = || GitHub::new(GITHUB_SECRET).unwrap();
+    let service = VerifyLayer::new(github())
+        .inbox(inbox)
+        .layer(Recorder::default().handler());
+    let mut sends = tokio::task::JoinSet::new();
+    let next = Arc::new(AtomicUsize::new(0));
+    for _ in 0..200 {
+        let service = service.clone();
+        let next = Arc::clone(&next);
+        sends.spawn(async move {
+            loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if n >= DELIVERIES {
+                    break;
+                }
+                let body = format!(r#"{{"n":{n}}}"#);
+                let request = signed(&github(), "/", body.as_bytes(), &format!("d-{n}"), "push");
+                assert_eq!(send(&service, request).await.0, 202);
+            }
+        });
+    }
+    while let Some(joined) = sends.join_next().await {
+        joined.unwrap();
+    }
+    started.elapsed()
+}
+
+/// The flaky handler and what it saw: successes by delivery id, failed
+/// attempts.
+#[derive(Clone, Default)]
+pub(crate) struct Flaky {
+    succeeded: Arc<Mutex<HashMap<String, usize>>>,
+    failures: Arc<AtomicUsize>,
+}
+
+impl Flaky {
+    /// The worker's handler: fails 10 % of attempts, else counts a success.
+    pub(crate) fn handler(
+        &self,
+    ) -> impl Fn(
+        Envelope,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), &'static str>> + Send>,
+    > + Clone
+           + Send
+           + Sync
+           + 'static {
+        let flaky = self.clone();
+        move |envelope: Envelope| {
+            let flaky = flaky.clone();
+            Box::pin(async move {
+                if fails_at_random() {
+                    flaky.failures.fetch_add(1, Ordering::Relaxed);
+                    return Err("flaky downstream");
+                }
+                *flaky
+                    .succeeded
+                    .lock()
+                    .unwrap()
+                    .entry(envelope.id().unwrap().to_owned())
+                    .or_default() += 1;
+                Ok(())
+            })
+        }
+    }
+
+    /// The workers' backoff: 30 attempts (a delivery dies with probability
+    /// 10^-30), 1 ms apart.
+    pub(crate) fn backoff() -> Backoff {
+        Backoff::new()
+            .attempts(30)
+            .first(Duration::from_millis(1))
+            .factor(1)
+    }
+
+    /// Waits until every delivery succeeded, at most `limit`.
+    pub(crate) async fn wait_for_all(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        while self.succeeded.lock().unwrap().len() < DELIVERIES {
+            assert!(
+                Instant::now() < deadline,
+                "not all deliveries succeeded in time: {}",
+                self.succeeded.lock().unwrap().len()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// How many attempts failed.
+    pub(crate) fn failures(&self) -> usize {
+        self.failures.load(Ordering::Relaxed)
+    }
+
+    /// Every delivery succeeded exactly once, failures were injected, and
+    /// the inbox holds every one as succeeded and none in another state.
+    pub(crate) async fn check_each_succeeded_once(&self, inbox: &dyn Inbox) {
+        let succeeded = std::mem::take(&mut *self.succeeded.lock().unwrap());
+        assert_eq!(succeeded.len(), DELIVERIES);
+        for n in 0..DELIVERIES {
+            assert_eq!(succeeded.get(&format!("d-{n}")), Some(&1), "d-{n}");
+        }
+        assert!(self.failures() > DELIVERIES / 20, "failures were injected");
+        for state in [State::Queued, State::Leased, State::Dead] {
+            let left = inbox
+                .list(&Filter::new().state(state).limit(1))
+                .await
+                .unwrap();
+            assert!(left.is_empty(), "{state} left: {left:?}");
+        }
+        let done = inbox
+            .list(&Filter::new().state(State::Succeeded).limit(DELIVERIES + 1))
+            .await
+            .unwrap();
+        assert_eq!(done.len(), DELIVERIES);
+        let keys: HashSet<&str> = done.iter().map(Envelope::key).collect();
+        assert_eq!(keys.len(), DELIVERIES);
+    }
+}
