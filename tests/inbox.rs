@@ -5,18 +5,17 @@ mod inbox_load;
 mod tower_support;
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use hooksig::github::GitHub;
 use hooksig::inbox::{
-    Accept, Backoff, BoxFuture, Envelope, Filter, Inbox, Lease, Settle, SqliteInbox, State, Worker,
+    Accept, BoxFuture, Envelope, Filter, Inbox, Lease, Settle, SqliteInbox, State, Worker,
 };
 use hooksig::tower::VerifyLayer;
 use hooksig::Error;
-use inbox_load::Flaky;
+use inbox_load::{wait_for_state, Flaky, Outage};
 use tower::Layer;
 use tower_support::{send, signed, Recorder, GITHUB_SECRET};
 
@@ -205,33 +204,11 @@ async fn a_dead_letter_is_processed_after_replay() {
     assert_eq!(inbox.accept(&envelope).await.unwrap(), Accept::Queued);
     assert_eq!(inbox.accept(&envelope).await.unwrap(), Accept::Duplicate);
 
-    let healthy = Arc::new(AtomicBool::new(false));
-    let processed = Arc::new(AtomicUsize::new(0));
-    let handler = {
-        let healthy = Arc::clone(&healthy);
-        let processed = Arc::clone(&processed);
-        move |_: Envelope| {
-            let healthy = healthy.load(Ordering::SeqCst);
-            let processed = Arc::clone(&processed);
-            async move {
-                if healthy {
-                    processed.fetch_add(1, Ordering::SeqCst);
-                    Ok(())
-                } else {
-                    Err("downstream is down")
-                }
-            }
-        }
-    };
+    let outage = Outage::default();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let worker = Worker::new(Arc::clone(&inbox), handler)
+    let worker = Worker::new(Arc::clone(&inbox), outage.handler())
         .poll_interval(Duration::from_millis(5))
-        .backoff(
-            Backoff::new()
-                .attempts(3)
-                .first(Duration::from_millis(5))
-                .factor(2),
-        );
+        .backoff(Outage::backoff());
     let running = tokio::spawn(worker.run(async {
         let _ = stopped.await;
     }));
@@ -239,17 +216,17 @@ async fn a_dead_letter_is_processed_after_replay() {
     let dead = wait_for_state(&*inbox, "github:d-dead", State::Dead).await;
     assert_eq!(dead.attempts(), 3);
     assert_eq!(dead.last_error(), Some("downstream is down"));
-    assert_eq!(processed.load(Ordering::SeqCst), 0);
+    assert_eq!(outage.processed(), 0);
     let dead_letters = inbox.list(&Filter::new().state(State::Dead)).await.unwrap();
     assert_eq!(dead_letters.len(), 1);
 
-    healthy.store(true, Ordering::SeqCst);
+    outage.heal();
     assert!(inbox
         .replay("github:d-dead", SystemTime::now())
         .await
         .unwrap());
     wait_for_state(&*inbox, "github:d-dead", State::Succeeded).await;
-    assert_eq!(processed.load(Ordering::SeqCst), 1);
+    assert_eq!(outage.processed(), 1);
     // A queued or unknown delivery is not replayed.
     assert!(!inbox
         .replay("github:nope", SystemTime::now())
@@ -267,21 +244,6 @@ async fn a_dead_letter_is_processed_after_replay() {
         1
     );
     assert_eq!(inbox.accept(&envelope).await.unwrap(), Accept::Queued);
-}
-
-async fn wait_for_state(inbox: &dyn Inbox, key: &str, state: State) -> Envelope {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let envelope = inbox.get(key).await.unwrap().unwrap();
-        if envelope.state() == state {
-            return envelope;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{key} never {state}: {envelope:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
 }
 
 #[tokio::test]

@@ -14,10 +14,10 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use hooksig::github::GitHub;
-use hooksig::inbox::{Accept, Backoff, Envelope, Filter, Inbox, RedisInbox, Settle, State, Worker};
+use hooksig::inbox::{Accept, Envelope, Filter, Inbox, RedisInbox, Settle, State, Worker};
 use hooksig::tower::VerifyLayer;
 use hooksig::Error;
-use inbox_load::Flaky;
+use inbox_load::{wait_for_state, Flaky, Outage};
 use redis_support::{redis_url, unique_prefix, RedisServer};
 use tower::Layer;
 use tower_support::{send, signed, Recorder, GITHUB_SECRET};
@@ -247,18 +247,6 @@ async fn ten_thousand_deliveries_with_failures_each_succeed_exactly_once() {
     );
 }
 
-async fn wait_for_state(inbox: &dyn Inbox, key: &str, state: State) -> Envelope {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let envelope = inbox.get(key).await.unwrap();
-        if let Some(envelope) = envelope.filter(|envelope| envelope.state() == state) {
-            return envelope;
-        }
-        assert!(Instant::now() < deadline, "{key} never {state}");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-}
-
 async fn xlen(url: &str, stream: &str) -> usize {
     redis::cmd("XLEN")
         .arg(stream)
@@ -286,33 +274,11 @@ async fn a_dead_letter_goes_to_the_dead_letter_stream_and_is_processed_after_rep
     assert_eq!(inbox.accept(&envelope).await.unwrap(), Accept::Queued);
     assert_eq!(inbox.accept(&envelope).await.unwrap(), Accept::Duplicate);
 
-    let healthy = Arc::new(AtomicBool::new(false));
-    let processed = Arc::new(AtomicUsize::new(0));
-    let handler = {
-        let healthy = Arc::clone(&healthy);
-        let processed = Arc::clone(&processed);
-        move |_: Envelope| {
-            let healthy = healthy.load(Ordering::SeqCst);
-            let processed = Arc::clone(&processed);
-            async move {
-                if healthy {
-                    processed.fetch_add(1, Ordering::SeqCst);
-                    Ok(())
-                } else {
-                    Err("downstream is down")
-                }
-            }
-        }
-    };
+    let outage = Outage::default();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let worker = Worker::new(Arc::clone(&inbox), handler)
+    let worker = Worker::new(Arc::clone(&inbox), outage.handler())
         .poll_interval(Duration::from_millis(5))
-        .backoff(
-            Backoff::new()
-                .attempts(3)
-                .first(Duration::from_millis(5))
-                .factor(2),
-        );
+        .backoff(Outage::backoff());
     let running = tokio::spawn(worker.run(async {
         let _ = stopped.await;
     }));
@@ -320,7 +286,7 @@ async fn a_dead_letter_goes_to_the_dead_letter_stream_and_is_processed_after_rep
     let dead = wait_for_state(&*inbox, "github:d-dead", State::Dead).await;
     assert_eq!(dead.attempts(), 3);
     assert_eq!(dead.last_error(), Some("downstream is down"));
-    assert_eq!(processed.load(Ordering::SeqCst), 0);
+    assert_eq!(outage.processed(), 0);
     let dead_letters = inbox.list(&Filter::new().state(State::Dead)).await.unwrap();
     assert_eq!(dead_letters.len(), 1);
     let dead_stream = format!("{prefix}dead");
@@ -344,7 +310,7 @@ async fn a_dead_letter_goes_to_the_dead_letter_stream_and_is_processed_after_rep
         ]
     );
 
-    healthy.store(true, Ordering::SeqCst);
+    outage.heal();
     assert!(inbox
         .replay("github:d-dead", SystemTime::now())
         .await
@@ -353,7 +319,7 @@ async fn a_dead_letter_goes_to_the_dead_letter_stream_and_is_processed_after_rep
     assert_eq!(xlen(&url, &dead_stream).await, 0);
     let done = wait_for_state(&*inbox, "github:d-dead", State::Succeeded).await;
     assert_eq!(done.attempts(), 1);
-    assert_eq!(processed.load(Ordering::SeqCst), 1);
+    assert_eq!(outage.processed(), 1);
     assert!(!inbox
         .replay("github:nope", SystemTime::now())
         .await

@@ -1,14 +1,15 @@
-//! The load with failures of issue 13, written once for every inbox
-//! (`tests/inbox.rs` on SQLite, `tests/inbox_redis.rs` on Redis): 10,000
-//! deliveries accepted through the tower middleware, processed by workers
-//! whose handler fails 10 % of its attempts, each to succeed exactly once.
+//! The inbox proofs of issue 13 that every backend runs, written once
+//! (`tests/inbox.rs` on SQLite, `tests/inbox_redis.rs` on Redis): the load
+//! with failures (10,000 deliveries accepted through the tower middleware,
+//! processed by workers whose handler fails 10 % of its attempts, each to
+//! succeed exactly once), and the outage handler of the dead-letter tests.
 
 #![allow(dead_code)]
 
 use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -147,5 +148,66 @@ impl Flaky {
         assert_eq!(done.len(), DELIVERIES);
         let keys: HashSet<&str> = done.iter().map(Envelope::key).collect();
         assert_eq!(keys.len(), DELIVERIES);
+    }
+}
+
+/// The boxed future of a test handler.
+type Attempt =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), &'static str>> + Send>>;
+
+/// A handler whose downstream is down until [`heal`](Outage::heal): every
+/// attempt fails with "downstream is down" until then, and succeeds after.
+#[derive(Clone, Default)]
+pub(crate) struct Outage {
+    healthy: Arc<AtomicBool>,
+    processed: Arc<AtomicUsize>,
+}
+
+impl Outage {
+    /// The worker's handler.
+    pub(crate) fn handler(&self) -> impl Fn(Envelope) -> Attempt + Clone + Send + Sync + 'static {
+        let outage = self.clone();
+        move |_: Envelope| {
+            let outage = outage.clone();
+            Box::pin(async move {
+                if outage.healthy.load(Ordering::SeqCst) {
+                    outage.processed.fetch_add(1, Ordering::SeqCst);
+                    Ok(())
+                } else {
+                    Err("downstream is down")
+                }
+            })
+        }
+    }
+
+    /// The downstream is back.
+    pub(crate) fn heal(&self) {
+        self.healthy.store(true, Ordering::SeqCst);
+    }
+
+    /// How many attempts succeeded.
+    pub(crate) fn processed(&self) -> usize {
+        self.processed.load(Ordering::SeqCst)
+    }
+
+    /// Three attempts, 5 ms then 10 ms apart: dead quickly.
+    pub(crate) fn backoff() -> Backoff {
+        Backoff::new()
+            .attempts(3)
+            .first(Duration::from_millis(5))
+            .factor(2)
+    }
+}
+
+/// Waits until `key` is in `state` (at most 20 s) and returns it.
+pub(crate) async fn wait_for_state(inbox: &dyn Inbox, key: &str, state: State) -> Envelope {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let envelope = inbox.get(key).await.unwrap();
+        if let Some(envelope) = envelope.filter(|envelope| envelope.state() == state) {
+            return envelope;
+        }
+        assert!(Instant::now() < deadline, "{key} never {state}");
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
