@@ -567,16 +567,6 @@ fn separator_problem(separator: u8) -> &'static str {
     }
 }
 
-fn trim(mut value: &[u8]) -> &[u8] {
-    while let [b' ' | b'\t', rest @ ..] = value {
-        value = rest;
-    }
-    while let [rest @ .., b' ' | b'\t'] = value {
-        value = rest;
-    }
-    value
-}
-
 /// `value` without `prefix`, if it starts with it. Compared byte by byte
 /// in place: a prefix is a few public bytes (`sha256=`, often none), and
 /// the call to `memcmp` that `<[u8]>::strip_prefix` makes cost more than
@@ -645,7 +635,11 @@ fn parse_signature<'a, 'c, P: Primitive>(
             timestamp_key,
         } => {
             for element in value.split(|b| b == separator) {
-                let element = if *trimmed { trim(element) } else { element };
+                let element = if *trimmed {
+                    headers::trim_ows(element)
+                } else {
+                    element
+                };
                 let (key, rest) = match element.iter().position(|&b| b == b'=') {
                     Some(eq) => (&element[..eq], &element[eq + 1..]),
                     None => (element, &b""[..]),
@@ -710,7 +704,7 @@ fn parse_headers<'a, 'c, P: Primitive>(
         let value = match headers.lookup(name.as_str()) {
             Lookup::Missing => continue,
             Lookup::Repeated => return Err(Error::RepeatedHeader(name.clone())),
-            Lookup::One(value) => trim(value),
+            Lookup::One(value) => headers::trim_ows(value),
         };
         let decoded = match strip_prefix(value, prefix.as_bytes()) {
             _ if value.is_empty() => Err("empty value"),
@@ -1356,7 +1350,7 @@ impl<S: Sender + fmt::Debug> crate::Provider for Verifier<S> {
                                 "the scheme signs a header: set it with `Outgoing::headers`",
                             ))?;
                     // The receiver reads it trimmed, as HTTP delivers it.
-                    match trim(value) {
+                    match headers::trim_ows(value) {
                         [] => return Err(Error::InvalidConfig("a signed header is empty")),
                         value => value,
                     }

@@ -278,7 +278,7 @@ impl<H: Headers + ?Sized> Headers for &H {
 
 /// Strips the optional whitespace (SP, HTAB) that RFC 9110 allows around a
 /// field value; HTTP parsers do this already, hand-built pairs may not.
-fn trim_ows(mut value: &[u8]) -> &[u8] {
+pub(crate) fn trim_ows(mut value: &[u8]) -> &[u8] {
     while let [b' ' | b'\t', rest @ ..] = value {
         value = rest;
     }

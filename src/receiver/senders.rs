@@ -249,28 +249,12 @@ fn is_ows(byte: u8) -> bool {
     byte == b' ' || byte == b'\t'
 }
 
-fn trim(mut value: &[u8]) -> &[u8] {
-    while let [first, rest @ ..] = value {
-        if !is_ows(*first) {
-            break;
-        }
-        value = rest;
-    }
-    while let [rest @ .., last] = value {
-        if !is_ows(*last) {
-            break;
-        }
-        value = rest;
-    }
-    value
-}
-
 /// `X-Forwarded-For: client, proxy1, proxy2`: addresses, optionally with
 /// a port (`192.0.2.1:4711`, `[2001:db8::1]:4711`), bracketed IPv6, or
 /// `unknown`. Empty elements are skipped (RFC 9110's list rule).
 fn parse_x_forwarded_for(line: &[u8], hops: &mut Vec<Hop>) -> Result<(), &'static str> {
     for element in line.split(|&byte| byte == b',') {
-        let element = trim(element);
+        let element = crate::headers::trim_ows(element);
         if element.is_empty() {
             continue;
         }
