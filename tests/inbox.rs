@@ -2,9 +2,9 @@
 //! front of it, and the worker over it.
 
 mod inbox_load;
+mod temp_db;
 mod tower_support;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -16,35 +16,9 @@ use hooksig::inbox::{
 use hooksig::tower::VerifyLayer;
 use hooksig::Error;
 use inbox_load::{wait_for_state, Flaky, Outage};
+use temp_db::TempDb;
 use tower::Layer;
 use tower_support::{send, signed, Recorder, GITHUB_SECRET};
-
-/// A fresh database path under the temp dir, removed (with its WAL files)
-/// when dropped.
-struct TempDb(PathBuf);
-
-impl TempDb {
-    fn new(test: &str) -> Self {
-        let nanos = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        TempDb(std::env::temp_dir().join(format!(
-            "hooksig-inbox-{}-{nanos}-{test}.db",
-            std::process::id()
-        )))
-    }
-}
-
-impl Drop for TempDb {
-    fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm"] {
-            let mut path = self.0.clone().into_os_string();
-            path.push(suffix);
-            let _ = std::fs::remove_file(path);
-        }
-    }
-}
 
 fn github() -> GitHub {
     GitHub::new(GITHUB_SECRET).unwrap()

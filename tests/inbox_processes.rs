@@ -4,6 +4,7 @@
 #![cfg(unix)]
 
 mod redis_support;
+mod temp_db;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -16,6 +17,7 @@ use bytes::Bytes;
 use hooksig::github::GitHub;
 use hooksig::inbox::{Envelope, Inbox, RedisInbox, SqliteInbox, State};
 use hooksig::{Outgoing, Provider};
+use temp_db::TempDb;
 
 const SECRET: &str = "crash-test-secret";
 
@@ -34,31 +36,6 @@ fn example() -> PathBuf {
         assert!(status.success(), "cargo build --example inbox failed");
     }
     path
-}
-
-struct TempDb(PathBuf);
-
-impl TempDb {
-    fn new(test: &str) -> Self {
-        let nanos = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        TempDb(std::env::temp_dir().join(format!(
-            "hooksig-crash-{}-{nanos}-{test}.db",
-            std::process::id()
-        )))
-    }
-}
-
-impl Drop for TempDb {
-    fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm"] {
-            let mut path = self.0.clone().into_os_string();
-            path.push(suffix);
-            let _ = std::fs::remove_file(path);
-        }
-    }
 }
 
 /// A running example process whose stdout lines arrive on a channel;
