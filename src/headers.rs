@@ -155,7 +155,7 @@ pub fn lookup_in<'a, 'n>(
 ) -> Lookup<'a> {
     let mut found = Lookup::Missing;
     for (key, value) in pairs {
-        if key.eq_ignore_ascii_case(name) {
+        if same_name(key.as_bytes(), name.as_bytes()) {
             if found != Lookup::Missing {
                 return Lookup::Repeated;
             }
@@ -163,6 +163,14 @@ pub fn lookup_in<'a, 'n>(
         }
     }
     found
+}
+
+/// Whether two header names are equal, ASCII case-insensitively. Names of
+/// other lengths, the usual case, are told apart by their length alone,
+/// before the call to `eq_ignore_ascii_case` (which is not inlined).
+#[inline]
+pub(crate) fn same_name(key: &[u8], name: &[u8]) -> bool {
+    key.len() == name.len() && key.eq_ignore_ascii_case(name)
 }
 
 /// [`Headers`] for the `HeaderMap` of an `http` crate (1.x, and 0.2 behind
@@ -206,7 +214,7 @@ where
 {
     pairs
         .iter()
-        .filter(|(key, _)| key.as_ref().eq_ignore_ascii_case(name))
+        .filter(|(key, _)| same_name(key.as_ref().as_bytes(), name.as_bytes()))
         .for_each(|(_, value)| each(value.as_ref()));
     true
 }

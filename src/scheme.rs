@@ -937,18 +937,18 @@ impl Scheme {
     }
 
     /// The plain-body family (GitHub, Jira, Razorpay, Dropbox, …): one
-    /// plain signature header over the body alone, with no timestamp, no
-    /// signed id and no fallback header set. The engine verifies it with
-    /// those branches compiled out. Checked on every verification rather
-    /// than cached, so a scheme changed after it was built can never take
-    /// the shortcut.
+    /// plain signature header over the body alone, with no timestamp and no
+    /// signed id. The engine verifies it with those branches compiled out,
+    /// after choosing between this scheme and its fallback header set (for
+    /// Shopify, both are plain). Checked on every verification rather than
+    /// cached, so a scheme changed after it was built can never take the
+    /// shortcut.
     #[inline]
     pub(crate) fn is_plain_body(&self) -> bool {
         matches!(&self.signature.syntax, Syntax::Plain { also, .. } if also.is_empty())
             && matches!(self.content[..], [Part::Body])
             && self.timestamp.is_none()
             && !matches!(self.id, Source::SignedHeader(_))
-            && self.fallback.is_none()
     }
 
     /// For a built-in sender whose own code covers the body another way:
@@ -1084,6 +1084,11 @@ mod tests {
         let plain = Scheme::hmac_sha256();
         assert!(plain.is_plain_body());
         assert!(plain.clone().id(Id::header_static("x-id")).is_plain_body());
+        // A fallback header set is chosen first, then verified by its shape.
+        assert!(plain
+            .clone()
+            .fallback(Scheme::hmac_sha256())
+            .is_plain_body());
         let others = [
             plain.clone().content([Part::literal("v0:"), Part::Body]),
             plain
@@ -1091,7 +1096,6 @@ mod tests {
                 .content([Part::configured("https://example.com/hook"), Part::Body]),
             plain.clone().timestamp(Timestamp::header_static("x-ts")),
             plain.clone().id(Id::signed_header_static("x-id")),
-            plain.clone().fallback(Scheme::hmac_sha256()),
             plain.clone().signature(
                 Signature::plain("x-a", "")
                     .unwrap()

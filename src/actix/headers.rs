@@ -21,7 +21,7 @@ impl Headers for HeaderMap {
 
     fn each_value(&self, name: &str, each: &mut dyn FnMut(&[u8])) -> bool {
         self.iter()
-            .filter(|(key, _)| key.as_str().eq_ignore_ascii_case(name))
+            .filter(|(key, _)| crate::headers::same_name(key.as_str().as_bytes(), name.as_bytes()))
             .for_each(|(_, value)| each(value.as_bytes()));
         true
     }

@@ -85,10 +85,10 @@ impl Sender for Spec {
     /// is set.
     fn finish<'a>(
         &self,
-        delivery: Delivery<'a>,
+        delivery: &mut Delivery<'a>,
         incoming: &Incoming<'a>,
         now: SystemTime,
-    ) -> Result<Delivery<'a>, Error> {
+    ) -> Result<(), Error> {
         let [event, id, timestamp] = json::top_level(incoming.body, &FIELDS).map_err(problem)?;
         let event = match event {
             Value::Str("") => return Err(Error::MalformedBody("top-level `event` is empty")),
@@ -111,10 +111,11 @@ impl Sender for Spec {
             let millis = millis.ok_or(Error::MalformedBody("missing top-level `timestamp`"))?;
             time::check_window_millis(millis, now, tolerance)?;
         }
-        Ok(delivery
-            .with_id(Field::Value(Some(id)))
-            .with_event(Field::Value(Some(event)))
-            .with_timestamp(millis.and_then(time::from_unix_millis)))
+        delivery
+            .set_id(Field::Value(Some(id)))
+            .set_event(Field::Value(Some(event)))
+            .set_timestamp(millis.and_then(time::from_unix_millis));
+        Ok(())
     }
 
     /// Rejects deliveries whose signed `timestamp` is further than

@@ -132,10 +132,10 @@ impl Sender for Spec {
     /// An unprefixed signature with `X-Shopify-*` metadata mixes the sets.
     fn finish<'a>(
         &self,
-        delivery: Delivery<'a>,
+        delivery: &mut Delivery<'a>,
         incoming: &Incoming<'a>,
         _now: SystemTime,
-    ) -> Result<Delivery<'a>, Error> {
+    ) -> Result<(), Error> {
         let headers = incoming.headers();
         // Only the unprefixed set (its id header tells) can be mixed; the
         // common `X-Shopify-*` delivery costs no further lookup.
@@ -149,7 +149,7 @@ impl Sender for Spec {
                 }
             }
         }
-        Ok(delivery)
+        Ok(())
     }
 
     /// The shop and API version, which Shopify's own libraries require.

@@ -93,14 +93,15 @@ impl Sender for Spec {
     /// `200 text/plain`.
     fn finish<'a>(
         &self,
-        delivery: Delivery<'a>,
+        delivery: &mut Delivery<'a>,
         _incoming: &Incoming<'a>,
         _now: SystemTime,
-    ) -> Result<Delivery<'a>, Error> {
-        Ok(delivery.with_reply(ReplyPlan::EchoWhen {
+    ) -> Result<(), Error> {
+        delivery.set_reply(ReplyPlan::EchoWhen {
             event: URL_VERIFICATION,
             member: "challenge",
-        }))
+        });
+        Ok(())
     }
 }
 

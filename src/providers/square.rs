@@ -82,14 +82,14 @@ impl Sender for Spec {
     /// An empty body is refused, as Square's Python helper refuses it.
     fn finish<'a>(
         &self,
-        delivery: Delivery<'a>,
+        delivery: &mut Delivery<'a>,
         _incoming: &Incoming<'a>,
         _now: SystemTime,
-    ) -> Result<Delivery<'a>, Error> {
+    ) -> Result<(), Error> {
         if delivery.body().is_empty() {
             return Err(Error::MalformedBody("empty body"));
         }
-        Ok(delivery)
+        Ok(())
     }
 }
 

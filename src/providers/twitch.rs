@@ -121,11 +121,12 @@ impl Sender for Spec {
 
     fn finish<'a>(
         &self,
-        delivery: Delivery<'a>,
+        delivery: &mut Delivery<'a>,
         _incoming: &Incoming<'a>,
         _now: SystemTime,
-    ) -> Result<Delivery<'a>, Error> {
-        Ok(delivery.with_reply(ReplyPlan::Decide(reply)))
+    ) -> Result<(), Error> {
+        delivery.set_reply(ReplyPlan::Decide(reply));
+        Ok(())
     }
 }
 

@@ -126,22 +126,22 @@ impl Sender for Spec {
     fn finish_with_keys<'a>(
         &self,
         keys: &Keys<'_>,
-        delivery: Delivery<'a>,
+        delivery: &mut Delivery<'a>,
         _incoming: &Incoming<'a>,
         _now: SystemTime,
-    ) -> Result<Delivery<'a>, Error> {
+    ) -> Result<(), Error> {
         let body = delivery.body();
         if body.len() > VALIDATION_MAX || !contains(body, URL_VALIDATION.as_bytes()) {
-            return Ok(delivery);
+            return Ok(());
         }
         let tag = plain_token(body).and_then(|token| keys.sign_sha256(&[token.as_bytes()]));
-        Ok(match tag {
-            Some(tag) => delivery.with_reply(ReplyPlan::Keyed {
+        if let Some(tag) = tag {
+            delivery.set_reply(ReplyPlan::Keyed {
                 tag,
                 build: validation_reply,
-            }),
-            None => delivery,
-        })
+            });
+        }
+        Ok(())
     }
 }
 
