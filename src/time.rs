@@ -41,6 +41,7 @@ pub(crate) fn unix_secs(now: SystemTime) -> i128 {
 
 /// The one window comparison: `timestamp` and `now` in the same unit,
 /// `tolerance` in that unit too, both ends inclusive.
+#[inline]
 fn check_window(timestamp: i128, now: i128, tolerance: i128) -> Result<(), Error> {
     if now - timestamp > tolerance {
         Err(Error::TimestampTooOld)
@@ -57,6 +58,7 @@ fn check_window(timestamp: i128, now: i128, tolerance: i128) -> Result<(), Error
 /// # Errors
 ///
 /// [`Error::TimestampTooOld`] or [`Error::TimestampInFuture`].
+#[inline]
 pub(crate) fn check_window_millis(
     timestamp: i128,
     now: SystemTime,
@@ -75,6 +77,7 @@ pub(crate) fn check_window_millis(
 /// # Errors
 ///
 /// [`Error::TimestampTooOld`] or [`Error::TimestampInFuture`].
+#[inline]
 pub(crate) fn check_window_secs(
     timestamp: i128,
     now: SystemTime,
@@ -87,6 +90,7 @@ pub(crate) fn check_window_secs(
 /// one to 20 ASCII digits (leading zeros allowed), no sign, no spaces, no
 /// fraction. Twenty digits hold every `u64` and still fit an `i128`, so
 /// the window arithmetic cannot overflow.
+#[inline]
 pub(crate) fn parse_unix_secs(digits: &[u8]) -> Option<i128> {
     if digits.len() > 20 {
         return None;
@@ -118,6 +122,7 @@ fn eight_digits(text: [u8; 8]) -> Option<u64> {
 
 /// The value of a non-empty run of ASCII digits (at most 38, which fits an
 /// `i128`); `None` for anything else.
+#[inline]
 fn decimal(digits: &[u8]) -> Option<i128> {
     if digits.is_empty() || digits.len() > 38 {
         return None;
