@@ -103,6 +103,10 @@ pub(crate) fn top_level<'a, const N: usize>(
                 }
             });
             match wanted_at {
+                // A string, the usual member, read inline.
+                None if scan.peek() == Some(b'"') => {
+                    scan.string()?;
+                }
                 None => scan.skip_value()?,
                 Some(index) => {
                     if values[index] != Value::Absent {
@@ -184,7 +188,7 @@ impl<'a> Scanner<'a> {
     /// checked to be UTF-8, and whether it holds escape sequences. Inline
     /// for the usual short plain ASCII string; anything else is read by
     /// [`string_rest`](Scanner::string_rest).
-    #[inline]
+    #[inline(always)]
     fn string(&mut self) -> Result<(&'a [u8], bool), Problem> {
         self.expect(b'"')?;
         let start = self.at;
@@ -283,11 +287,8 @@ impl<'a> Scanner<'a> {
                     return Err(Problem::WrongType(0));
                 }
                 // Digits only (checked above); beyond `u64`, the wrong type.
-                self.text[start..self.at]
-                    .iter()
-                    .try_fold(0u64, |value, &digit| {
-                        value.checked_mul(10)?.checked_add(u64::from(digit - b'0'))
-                    })
+                crate::time::decimal(&self.text[start..self.at])
+                    .and_then(|value| u64::try_from(value).ok())
                     .map(Value::U64)
                     .ok_or(Problem::WrongType(0))
             }
@@ -446,7 +447,7 @@ fn key_is(raw: &[u8], name: &str) -> bool {
 /// UTF-8). A short string (most keys and values) is read eight bytes at a
 /// time in a word; a long one (a signed body's payload) is searched with
 /// `memchr`'s SIMD search.
-#[inline]
+#[inline(always)]
 fn skip_plain(bytes: &[u8], at: usize) -> (usize, bool) {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);

@@ -121,9 +121,10 @@ fn eight_digits(text: [u8; 8]) -> Option<u64> {
 }
 
 /// The value of a non-empty run of ASCII digits (at most 38, which fits an
-/// `i128`); `None` for anything else.
+/// `i128`); `None` for anything else. Also reads the JSON body's integer
+/// members (Linear's `webhookTimestamp`).
 #[inline]
-fn decimal(digits: &[u8]) -> Option<i128> {
+pub(crate) fn decimal(digits: &[u8]) -> Option<i128> {
     if digits.is_empty() || digits.len() > 38 {
         return None;
     }
