@@ -9,6 +9,7 @@ use std::sync::Arc;
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::{HttpMessage as _, HttpResponse};
+use bytes::Bytes;
 
 use super::extract::{read_payload, target, VerifiedBody};
 use crate::receiver::{Adapter, Answer, Head, Receiver, Resolve, Step};
@@ -183,40 +184,60 @@ where
         let receiver = Arc::clone(&self.receiver);
         let reject = self.reject.clone();
         Box::pin(async move {
-            let payload = request.take_payload();
-            let step = {
-                let head = Head::new(
-                    request.method().as_str(),
-                    target(request.uri()),
-                    request.headers(),
-                )
-                .with_peer(peer);
-                receiver
-                    .prepare(&head, |limit| read_payload(payload, limit))
-                    .await
+            let mut payload = request.take_payload();
+            // Scoped so that `accepted`, moved into `finish`, takes no room
+            // in the future while the claim is settled.
+            let (result, finishing) = {
+                let mut accepted = {
+                    let head = Head::new(
+                        request.method().as_str(),
+                        target(request.uri()),
+                        request.headers(),
+                    )
+                    .with_peer(peer);
+                    match receiver
+                        .prepare_screened(&head, |limit| read_payload(&mut payload, limit))
+                        .await
+                    {
+                        Step::Answer(answer) => {
+                            let response =
+                                request.into_response(respond(&answer, reject.as_deref()));
+                            return Ok(response.map_into_right_body());
+                        }
+                        Step::Handle(accepted) => accepted,
+                    }
+                };
+                let body = accepted.take_body();
+                request.extensions_mut().insert(accepted.delivery().clone());
+                request.extensions_mut().insert(VerifiedBody(body.clone()));
+                request.set_payload(refill(payload, body));
+                let result = service.call(request).await;
+                let status = match &result {
+                    Ok(response) => response.status().as_u16(),
+                    Err(error) => error.as_response_error().status_code().as_u16(),
+                };
+                let status = http::StatusCode::from_u16(status)
+                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+                (result, accepted.finish(status))
             };
-            let accepted = match step {
-                Step::Answer(answer) => {
-                    let response = request.into_response(respond(&answer, reject.as_deref()));
-                    return Ok(response.map_into_right_body());
-                }
-                Step::Handle(accepted) => accepted,
-            };
-            let mut accepted = accepted;
-            let body = accepted.take_body();
-            request.extensions_mut().insert(accepted.delivery().clone());
-            request.extensions_mut().insert(VerifiedBody(body.clone()));
-            request.set_payload(Payload::from(body));
-            let result = service.call(request).await;
-            let status = match &result {
-                Ok(response) => response.status().as_u16(),
-                Err(error) => error.as_response_error().status_code().as_u16(),
-            };
-            let status = http::StatusCode::from_u16(status)
-                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-            accepted.finish(status).await;
+            finishing.await;
             result.map(ServiceResponse::map_into_left_body)
         })
+    }
+}
+
+/// The payload the handler reads: the verified bytes, put back into the
+/// payload that was read (actix's HTTP/1 payload, read to its end: no
+/// allocation), or in a new one.
+fn refill(payload: Payload, body: Bytes) -> Payload {
+    match payload {
+        Payload::H1 {
+            payload: mut stream,
+        } => {
+            stream.unread_data(body);
+            Payload::H1 { payload: stream }
+        }
+        _ => Payload::from(body),
     }
 }
 
