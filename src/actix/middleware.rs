@@ -184,19 +184,18 @@ where
         let receiver = Arc::clone(&self.receiver);
         let reject = self.reject.clone();
         Box::pin(async move {
-            let mut payload = request.take_payload();
             // Scoped so that `accepted`, moved into `finish`, takes no room
             // in the future while the claim is settled.
             let (result, finishing) = {
                 let mut accepted = {
-                    let head = Head::new(
-                        request.method().as_str(),
-                        target(request.uri()),
-                        request.headers(),
-                    )
-                    .with_peer(peer);
+                    // The payload is read where it is (nothing to keep in
+                    // this future), then refilled with the verified bytes.
+                    let (head, payload) = request.parts_mut();
+                    let head =
+                        Head::new(head.method().as_str(), target(head.uri()), head.headers())
+                            .with_peer(peer);
                     match receiver
-                        .prepare_screened(&head, |limit| read_payload(&mut payload, limit))
+                        .prepare_screened(&head, |limit| read_payload(payload, limit))
                         .await
                     {
                         Step::Answer(answer) => {
@@ -207,11 +206,14 @@ where
                         Step::Handle(accepted) => accepted,
                     }
                 };
-                let body = accepted.take_body();
-                request.extensions_mut().insert(accepted.delivery().clone());
-                request.extensions_mut().insert(VerifiedBody(body.clone()));
-                request.set_payload(refill(payload, body));
-                let result = service.call(request).await;
+                let result = {
+                    let body = accepted.take_body();
+                    request.extensions_mut().insert(accepted.delivery().clone());
+                    request.extensions_mut().insert(VerifiedBody(body.clone()));
+                    refill(request.parts_mut().1, body);
+                    service.call(request)
+                }
+                .await;
                 let status = match &result {
                     Ok(response) => response.status().as_u16(),
                     Err(error) => error.as_response_error().status_code().as_u16(),
@@ -226,18 +228,13 @@ where
     }
 }
 
-/// The payload the handler reads: the verified bytes, put back into the
-/// payload that was read (actix's HTTP/1 payload, read to its end: no
+/// Sets the payload the handler reads to the verified bytes: put back into
+/// the payload that was read (actix's HTTP/1 payload, read to its end: no
 /// allocation), or in a new one.
-fn refill(payload: Payload, body: Bytes) -> Payload {
+fn refill(payload: &mut Payload, body: Bytes) {
     match payload {
-        Payload::H1 {
-            payload: mut stream,
-        } => {
-            stream.unread_data(body);
-            Payload::H1 { payload: stream }
-        }
-        _ => Payload::from(body),
+        Payload::H1 { payload } => payload.unread_data(body),
+        other => *other = Payload::from(body),
     }
 }
 
