@@ -248,3 +248,45 @@ fn respond(answer: &Answer, reject: Option<&RejectFn>) -> HttpResponse<BoxBody> 
     }
     super::response(answer)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::receiver::VerifiedDelivery;
+    use crate::{github::GitHub, Outgoing};
+    use actix_web::{test, web, App};
+
+    /// Behind the middleware the handler reads the same verified bytes from
+    /// `Verified`, from the payload (`web::Bytes`, refilled) and the
+    /// delivery from the request extensions.
+    #[actix_web::test]
+    async fn the_payload_is_refilled_with_the_verified_bytes() {
+        let github = GitHub::new("s").unwrap();
+        let body = br#"{"zen":"refilled"}"#.to_vec();
+        let headers = github
+            .sign_headers(&Outgoing::new(&body).id("d-1").event("push"))
+            .unwrap();
+        let app =
+            test::init_service(
+                App::new().service(web::resource("/").wrap(Verify::new(github)).route(
+                    web::post().to(
+                        |verified: crate::actix::Verified,
+                         delivery: web::ReqData<VerifiedDelivery>,
+                         bytes: web::Bytes| async move {
+                            assert_eq!(verified.body(), &bytes);
+                            assert_eq!(verified.delivery(), &*delivery);
+                            HttpResponse::Ok().body(bytes)
+                        },
+                    ),
+                )),
+            )
+            .await;
+        let mut request = test::TestRequest::post().uri("/").set_payload(body.clone());
+        for (name, value) in &headers {
+            request = request.insert_header((name.as_str(), value.to_str().unwrap()));
+        }
+        let response = test::call_service(&app, request.to_request()).await;
+        assert!(response.status().is_success());
+        assert_eq!(test::read_body(response).await, body);
+    }
+}

@@ -88,3 +88,71 @@ where
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body::Frame;
+    use std::collections::VecDeque;
+
+    /// A body that yields the given frames, one per poll.
+    struct Frames(VecDeque<Result<Frame<Bytes>, &'static str>>);
+
+    impl Body for Frames {
+        type Data = Bytes;
+        type Error = BoxError;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+            Poll::Ready(self.0.pop_front().map(|frame| frame.map_err(Into::into)))
+        }
+    }
+
+    fn data(bytes: &'static [u8]) -> Result<Frame<Bytes>, &'static str> {
+        Ok(Frame::data(Bytes::from_static(bytes)))
+    }
+
+    fn collect(
+        frames: Vec<Result<Frame<Bytes>, &'static str>>,
+        limit: usize,
+    ) -> Result<Bytes, Error> {
+        let waker = std::task::Waker::noop();
+        let mut cx = Context::from_waker(waker);
+        let mut future = std::pin::pin!(read(Frames(frames.into()), limit));
+        match future.as_mut().poll(&mut cx) {
+            Poll::Ready(result) => result,
+            Poll::Pending => unreachable!("the frames are all ready"),
+        }
+    }
+
+    #[test]
+    fn frames_are_gathered_in_order_and_trailers_ignored() {
+        let trailers = Ok(Frame::trailers(http::HeaderMap::new()));
+        assert_eq!(collect(vec![], 10).unwrap(), Bytes::new());
+        assert_eq!(collect(vec![data(b"abc")], 10).unwrap(), "abc");
+        assert_eq!(
+            collect(vec![data(b""), data(b"ab"), data(b"")], 10).unwrap(),
+            "ab"
+        );
+        assert_eq!(
+            collect(vec![data(b"ab"), data(b"cd"), trailers, data(b"e")], 10).unwrap(),
+            "abcde"
+        );
+        assert_eq!(collect(vec![data(b"abc"), data(b"")], 10).unwrap(), "abc");
+    }
+
+    #[test]
+    fn the_limit_counts_every_frame_and_errors_are_unreadable() {
+        assert_eq!(collect(vec![data(b"abcde")], 5).unwrap(), "abcde");
+        assert_eq!(
+            collect(vec![data(b"abc"), data(b"def")], 5),
+            Err(Error::BodyTooLarge { limit: 5 })
+        );
+        assert_eq!(
+            collect(vec![data(b"ab"), Err("reset")], 5),
+            Err(Error::BodyUnreadable)
+        );
+    }
+}
