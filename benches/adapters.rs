@@ -321,8 +321,40 @@ async fn by_hand_actix(
 /// `ADAPTERS_RACE=1`: instead of criterion's groups (by hand, then the
 /// adapter, one after the other), interleaved rounds of both, so that a
 /// change of a shared machine's speed hits both alike.
+/// `ADAPTERS_COUNT` runs one side of one pair instead (see [`count`]).
 fn racing() -> bool {
-    std::env::var_os("ADAPTERS_RACE").is_some()
+    std::env::var_os("ADAPTERS_RACE").is_some() || std::env::var_os("ADAPTERS_COUNT").is_some()
+}
+
+/// `ADAPTERS_COUNT=<tower|axum|actix>:<dedup: false|true>:<by_hand|adapter>:<n>`
+/// serves `n` requests (made untimed) with one side of one pair and exits,
+/// for instruction counts under callgrind: run it with two `n` (2000 and
+/// 1000) and the difference is 1000 requests with start-up cancelled.
+/// Returns when `label` is not the pair asked for.
+fn count<R>(
+    spec: &str,
+    label: &str,
+    make: &impl Fn() -> R,
+    by_hand: &mut impl FnMut(R),
+    adapter: &mut impl FnMut(R),
+) {
+    let fields: Vec<&str> = spec.split(':').collect();
+    let [framework, dedup, which, n] = fields[..] else {
+        panic!("ADAPTERS_COUNT=<framework>:<dedup>:<by_hand|adapter>:<n>, not {spec}");
+    };
+    if label != format!("{framework} dedup={dedup}") {
+        return;
+    }
+    let n: usize = n.parse().expect("a count");
+    let requests: Vec<R> = (0..n).map(|_| make()).collect();
+    for request in requests {
+        match which {
+            "by_hand" => by_hand(request),
+            "adapter" => adapter(request),
+            other => panic!("no side {other}"),
+        }
+    }
+    std::process::exit(0);
 }
 
 /// Times `by_hand` and `adapter` in alternating rounds of 200 requests made
@@ -334,6 +366,9 @@ fn race_pair<R>(
     mut by_hand: impl FnMut(R),
     mut adapter: impl FnMut(R),
 ) {
+    if let Ok(spec) = std::env::var("ADAPTERS_COUNT") {
+        return count(&spec, label, &make, &mut by_hand, &mut adapter);
+    }
     const PER_ROUND: u32 = 200;
     const ROUNDS: usize = 150;
     let round = |serve: &mut dyn FnMut(R)| {

@@ -702,11 +702,19 @@ impl ClaimGuard {
     ///
     /// As those.
     pub async fn settle(mut self, success: bool) -> Result<(), Error> {
+        self.settle_in_place(success).await
+    }
+
+    /// [`settle`](ClaimGuard::settle) without moving the guard: the
+    /// receiver's futures await the store's future alone, not a copy of
+    /// the guard. The guard is settled (its drop abandons nothing) whatever
+    /// the outcome.
+    pub(crate) fn settle_in_place(&mut self, success: bool) -> BoxFuture<'_, Result<(), Error>> {
         self.settled = true;
         if success {
-            self.store.complete(&self.key, self.token).await
+            self.store.complete(&self.key, self.token)
         } else {
-            self.store.release(&self.key, self.token).await
+            self.store.release(&self.key, self.token)
         }
     }
 }

@@ -80,6 +80,25 @@ pub trait Headers: Sync {
             Lookup::Repeated => false,
         }
     }
+
+    /// The `Content-Length` header, as `lookup("content-length")` finds
+    /// it: the receiver reads it for every request, before the body, to
+    /// refuse one declared over its limit. The default calls
+    /// [`lookup`](Headers::lookup); the implementations for `http`'s,
+    /// actix's and `http` 0.2's header maps find it by its standard name,
+    /// without parsing or comparing the name.
+    ///
+    /// ```
+    /// use hooksig::{Headers, Lookup};
+    ///
+    /// let mut headers = http::HeaderMap::new();
+    /// headers.insert("content-length", "42".parse().unwrap());
+    /// assert_eq!(headers.content_length(), Lookup::One(b"42"));
+    /// assert_eq!([("Content-Length", "42")].content_length(), Lookup::One(b"42"));
+    /// ```
+    fn content_length(&self) -> Lookup<'_> {
+        self.lookup("content-length")
+    }
 }
 
 /// What a [`Headers::lookup`] found.
@@ -177,7 +196,7 @@ pub(crate) fn same_name(key: &[u8], name: &[u8]) -> bool {
 /// `http02`), whose lookup APIs agree: `&str` names are matched through a
 /// stack buffer, without allocating.
 macro_rules! http_header_map {
-    ($(#[$attr:meta])* $map:ty) => {
+    ($(#[$attr:meta])* $map:ty, $content_length:expr) => {
         $(#[$attr])*
         impl Headers for $map {
             fn lookup(&self, name: &str) -> Lookup<'_> {
@@ -195,15 +214,25 @@ macro_rules! http_header_map {
                     .for_each(|value| each(value.as_bytes()));
                 true
             }
+
+            fn content_length(&self) -> Lookup<'_> {
+                let mut values = self.get_all($content_length).iter();
+                match (values.next(), values.next()) {
+                    (None, _) => Lookup::Missing,
+                    (Some(value), None) => Lookup::One(value.as_bytes()),
+                    (Some(_), Some(_)) => Lookup::Repeated,
+                }
+            }
         }
     };
 }
 
-http_header_map!(http::HeaderMap);
+http_header_map!(http::HeaderMap, http::header::CONTENT_LENGTH);
 http_header_map!(
     #[cfg(feature = "http02")]
     #[cfg_attr(docsrs, doc(cfg(feature = "http02")))]
-    http02::HeaderMap
+    http02::HeaderMap,
+    http02::header::CONTENT_LENGTH
 );
 
 /// Every value of `name` among `(name, value)` pairs, in order.
@@ -281,6 +310,10 @@ impl<H: Headers + ?Sized> Headers for &H {
 
     fn each_value(&self, name: &str, each: &mut dyn FnMut(&[u8])) -> bool {
         (**self).each_value(name, each)
+    }
+
+    fn content_length(&self) -> Lookup<'_> {
+        (**self).content_length()
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::future::{poll_fn, Future};
-use std::pin::{pin, Pin};
+use std::pin::Pin;
 
 use actix_web::body::BoxBody;
 use actix_web::dev::Payload;
@@ -27,8 +27,8 @@ pub(super) fn target(uri: &Uri) -> &str {
 }
 
 /// Reads the raw (never decompressed) payload, at most `limit` bytes.
-pub(super) async fn read_payload(payload: Payload, limit: usize) -> Result<Bytes, Error> {
-    let mut payload = pin!(payload);
+pub(super) async fn read_payload(payload: &mut Payload, limit: usize) -> Result<Bytes, Error> {
+    let mut payload = Pin::new(payload);
     let mut first: Option<Bytes> = None;
     let mut rest = BytesMut::new();
     let mut length = 0usize;
@@ -132,7 +132,7 @@ impl FromRequest for Verified {
         };
         let receiver = receiver.adapter(Adapter::Actix);
         let request = request.clone();
-        let payload = payload.take();
+        let mut payload = payload.take();
         VerifiedFuture(Inner::Running(Box::pin(async move {
             let head = Head::new(
                 request.method().as_str(),
@@ -141,7 +141,7 @@ impl FromRequest for Verified {
             )
             .with_peer(request.peer_addr().map(|addr| addr.ip()));
             match receiver
-                .prepare(&head, |limit| read_payload(payload, limit))
+                .prepare(&head, |limit| read_payload(&mut payload, limit))
                 .await
             {
                 Step::Answer(answer) => Err(Rejection(answer)),

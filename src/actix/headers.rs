@@ -19,6 +19,16 @@ impl Headers for HeaderMap {
         )
     }
 
+    /// By its standard name: one hash lookup, no walk.
+    fn content_length(&self) -> Lookup<'_> {
+        let mut values = self.get_all(actix_web::http::header::CONTENT_LENGTH);
+        match (values.next(), values.next()) {
+            (None, _) => Lookup::Missing,
+            (Some(value), None) => Lookup::One(value.as_bytes()),
+            (Some(_), Some(_)) => Lookup::Repeated,
+        }
+    }
+
     fn each_value(&self, name: &str, each: &mut dyn FnMut(&[u8])) -> bool {
         self.iter()
             .filter(|(key, _)| crate::headers::same_name(key.as_str().as_bytes(), name.as_bytes()))
@@ -41,5 +51,11 @@ mod tests {
         assert_eq!(map.lookup("other"), Lookup::Missing);
         map.append(name, HeaderValue::from_static("b"));
         assert_eq!(map.lookup("x-thing"), Lookup::Repeated);
+        assert_eq!(map.content_length(), Lookup::Missing);
+        let length = actix_web::http::header::CONTENT_LENGTH;
+        map.append(length.clone(), HeaderValue::from_static("42"));
+        assert_eq!(map.content_length(), Lookup::One(b"42"));
+        map.append(length, HeaderValue::from_static("42"));
+        assert_eq!(map.content_length(), Lookup::Repeated);
     }
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::{HttpMessage as _, HttpResponse};
+use bytes::Bytes;
 
 use super::extract::{read_payload, target, VerifiedBody};
 use crate::receiver::{Adapter, Answer, Head, Receiver, Resolve, Step};
@@ -183,40 +184,57 @@ where
         let receiver = Arc::clone(&self.receiver);
         let reject = self.reject.clone();
         Box::pin(async move {
-            let payload = request.take_payload();
-            let step = {
-                let head = Head::new(
-                    request.method().as_str(),
-                    target(request.uri()),
-                    request.headers(),
-                )
-                .with_peer(peer);
-                receiver
-                    .prepare(&head, |limit| read_payload(payload, limit))
-                    .await
-            };
-            let accepted = match step {
-                Step::Answer(answer) => {
-                    let response = request.into_response(respond(&answer, reject.as_deref()));
-                    return Ok(response.map_into_right_body());
+            // Scoped so that `accepted`, moved into `finish`, takes no room
+            // in the future while the claim is settled.
+            let (result, finishing) = {
+                let mut accepted = {
+                    // The payload is read where it is (nothing to keep in
+                    // this future), then refilled with the verified bytes.
+                    let (head, payload) = request.parts_mut();
+                    let head =
+                        Head::new(head.method().as_str(), target(head.uri()), head.headers())
+                            .with_peer(peer);
+                    match receiver
+                        .prepare_screened(&head, |limit| read_payload(payload, limit))
+                        .await
+                    {
+                        Step::Answer(answer) => {
+                            let response =
+                                request.into_response(respond(&answer, reject.as_deref()));
+                            return Ok(response.map_into_right_body());
+                        }
+                        Step::Handle(accepted) => accepted,
+                    }
+                };
+                let result = {
+                    let body = accepted.take_body();
+                    request.extensions_mut().insert(accepted.delivery().clone());
+                    request.extensions_mut().insert(VerifiedBody(body.clone()));
+                    refill(request.parts_mut().1, body);
+                    service.call(request)
                 }
-                Step::Handle(accepted) => accepted,
+                .await;
+                let status = match &result {
+                    Ok(response) => response.status().as_u16(),
+                    Err(error) => error.as_response_error().status_code().as_u16(),
+                };
+                let status = http::StatusCode::from_u16(status)
+                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+                (result, accepted.finish(status))
             };
-            let mut accepted = accepted;
-            let body = accepted.take_body();
-            request.extensions_mut().insert(accepted.delivery().clone());
-            request.extensions_mut().insert(VerifiedBody(body.clone()));
-            request.set_payload(Payload::from(body));
-            let result = service.call(request).await;
-            let status = match &result {
-                Ok(response) => response.status().as_u16(),
-                Err(error) => error.as_response_error().status_code().as_u16(),
-            };
-            let status = http::StatusCode::from_u16(status)
-                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-            accepted.finish(status).await;
+            finishing.await;
             result.map(ServiceResponse::map_into_left_body)
         })
+    }
+}
+
+/// Sets the payload the handler reads to the verified bytes: put back into
+/// the payload that was read (actix's HTTP/1 payload, read to its end: no
+/// allocation), or in a new one.
+fn refill(payload: &mut Payload, body: Bytes) {
+    match payload {
+        Payload::H1 { payload } => payload.unread_data(body),
+        other => *other = Payload::from(body),
     }
 }
 
@@ -229,4 +247,46 @@ fn respond(answer: &Answer, reject: Option<&RejectFn>) -> HttpResponse<BoxBody> 
         return response;
     }
     super::response(answer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::receiver::VerifiedDelivery;
+    use crate::{github::GitHub, Outgoing};
+    use actix_web::{test, web, App};
+
+    /// Behind the middleware the handler reads the same verified bytes from
+    /// `Verified`, from the payload (`web::Bytes`, refilled) and the
+    /// delivery from the request extensions.
+    #[actix_web::test]
+    async fn the_payload_is_refilled_with_the_verified_bytes() {
+        let github = GitHub::new("s").unwrap();
+        let body = br#"{"zen":"refilled"}"#.to_vec();
+        let headers = github
+            .sign_headers(&Outgoing::new(&body).id("d-1").event("push"))
+            .unwrap();
+        let app =
+            test::init_service(
+                App::new().service(web::resource("/").wrap(Verify::new(github)).route(
+                    web::post().to(
+                        |verified: crate::actix::Verified,
+                         delivery: web::ReqData<VerifiedDelivery>,
+                         bytes: web::Bytes| async move {
+                            assert_eq!(verified.body(), &bytes);
+                            assert_eq!(verified.delivery(), &*delivery);
+                            HttpResponse::Ok().body(bytes)
+                        },
+                    ),
+                )),
+            )
+            .await;
+        let mut request = test::TestRequest::post().uri("/").set_payload(body.clone());
+        for (name, value) in &headers {
+            request = request.insert_header((name.as_str(), value.to_str().unwrap()));
+        }
+        let response = test::call_service(&app, request.to_request()).await;
+        assert!(response.status().is_success());
+        assert_eq!(test::read_body(response).await, body);
+    }
 }

@@ -103,7 +103,9 @@ pub use verified::{HandlerStatus, Rejection, Verified};
 use senders::{Networks, SenderPolicy};
 
 use crate::clock::{Clock, SystemClock};
-use crate::dedup::{content_store_key, store_key, ClaimGuard, Claimed, DeliveryStore};
+#[cfg(feature = "inbox")]
+use crate::dedup::Claimed;
+use crate::dedup::{content_store_key, store_key, Claim, ClaimGuard, DeliveryStore};
 use crate::{Delivery, Error, Headers, Incoming, Lookup, Provider};
 
 /// The default body limit: 2 MiB, as axum's default extractor limit.
@@ -255,6 +257,22 @@ impl<H: ?Sized> fmt::Debug for Head<'_, H> {
 enum Source {
     Fixed(Arc<dyn Provider>),
     Resolver(Arc<dyn Resolve>),
+}
+
+/// The provider chosen for a request: the receiver's own, borrowed, or the
+/// one a resolver found.
+enum Chosen<'a> {
+    Fixed(&'a dyn Provider),
+    Found(Arc<dyn Provider>),
+}
+
+impl Chosen<'_> {
+    fn get(&self) -> &dyn Provider {
+        match self {
+            Chosen::Fixed(provider) => *provider,
+            Chosen::Found(provider) => &**provider,
+        }
+    }
 }
 
 /// Which adapter runs the receiver: names the `tracing` event's target.
@@ -648,7 +666,7 @@ impl Receiver {
     /// ([`prepare`](Receiver::prepare) checks it too).
     #[must_use]
     pub fn declared_too_large<H: Headers + ?Sized>(&self, headers: &H) -> Option<Answer> {
-        let declared = match headers.lookup("content-length") {
+        let declared = match headers.content_length() {
             Lookup::One(value) => std::str::from_utf8(value)
                 .ok()?
                 .trim()
@@ -663,7 +681,7 @@ impl Receiver {
             limit: self.config.body_limit,
         };
         let report = Report::new(self.adapter, &*self.config.clock);
-        Some(report.reject(&*self.config.clock, error))
+        Some(report.reject(&*self.config.clock, error, About::NONE))
     }
 
     /// What is decided from the request's head alone, before anything is
@@ -679,7 +697,7 @@ impl Receiver {
         if let Some(policy) = &self.config.senders {
             if let Err(error) = policy.check(head.peer(), head.headers()) {
                 let report = Report::new(self.adapter, &*self.config.clock);
-                return Some(report.reject(&*self.config.clock, error));
+                return Some(report.reject(&*self.config.clock, error, About::NONE));
             }
         }
         self.declared_too_large(head.headers())
@@ -700,193 +718,162 @@ impl Receiver {
         if let Some(answer) = self.screen(head) {
             return Step::Answer(answer);
         }
-        let mut report = Report::new(self.adapter, &*self.config.clock);
-        macro_rules! reject {
-            ($error:expr) => {
-                return Step::Answer(report.reject(&*self.config.clock, $error))
+        self.prepare_screened(head, read).await
+    }
+
+    /// [`prepare`](Receiver::prepare) for an adapter that has
+    /// [`screen`](Receiver::screen)ed the head already: every step after it.
+    pub(crate) async fn prepare_screened<H, R, F>(&self, head: &Head<'_, H>, read: R) -> Step
+    where
+        H: Headers,
+        R: FnOnce(usize) -> F,
+        F: Future<Output = Result<Bytes, Error>>,
+    {
+        let clock = &*self.config.clock;
+        let mut report = Report::new(self.adapter, clock);
+        // The provider, scoped: not kept in this future past verification.
+        let (body, delivery, content) = {
+            let (provider, tenant) = match &self.config.source {
+                Source::Fixed(provider) => (Chosen::Fixed(&**provider), None),
+                Source::Resolver(resolver) => match {
+                    // The erased head (`dyn Headers`, not `Sync`) must not live
+                    // across the await, or the future would not be `Send`.
+                    let lookup = resolver.resolve(&head.erased());
+                    lookup
+                }
+                .await
+                {
+                    Resolution::Found(tenant) => {
+                        (Chosen::Found(tenant.provider), Some(tenant.name))
+                    }
+                    Resolution::Unknown => {
+                        return Step::Answer(report.reject(
+                            clock,
+                            Error::UnknownTenant,
+                            About::NONE,
+                        ))
+                    }
+                    Resolution::Disabled => {
+                        return Step::Answer(report.reject(
+                            clock,
+                            Error::DisabledTenant,
+                            About::NONE,
+                        ))
+                    }
+                    Resolution::Unavailable => {
+                        return Step::Answer(report.reject(
+                            clock,
+                            Error::ResolverUnavailable,
+                            About::NONE,
+                        ))
+                    }
+                },
             };
-        }
+            report.provider = Some(provider.get().name());
 
-        let (provider, tenant): (Arc<dyn Provider>, Option<Arc<str>>) = match &self.config.source {
-            Source::Fixed(provider) => (Arc::clone(provider), None),
-            Source::Resolver(resolver) => match {
-                // The erased head (`dyn Headers`, not `Sync`) must not live
-                // across the await, or the future would not be `Send`.
-                let lookup = resolver.resolve(&head.erased());
-                lookup
-            }
-            .await
-            {
-                Resolution::Found(tenant) => (tenant.provider, Some(tenant.name)),
-                Resolution::Unknown => reject!(Error::UnknownTenant),
-                Resolution::Disabled => reject!(Error::DisabledTenant),
-                Resolution::Unavailable => reject!(Error::ResolverUnavailable),
-            },
-        };
-        report.provider = Some(provider.name());
-        report.tenant.clone_from(&tenant);
-
-        let body = match read(self.config.body_limit).await {
-            Ok(body) => body,
-            Err(error) => reject!(error),
-        };
-
-        // Read only by a scheme with a timestamp: GitHub's path reads no
-        // clock at all.
-        let now = if provider.reads_clock() {
-            self.config.clock.now()
-        } else {
-            std::time::UNIX_EPOCH
-        };
-        // The URL is built (one allocation) only for schemes that sign it,
-        // and for a GET, which may be a sender's challenge.
-        let url = if provider.signs_request() || head.method().eq_ignore_ascii_case("GET") {
-            self.url(head)
-        } else {
-            None
-        };
-        let mut incoming = Incoming::new(head.headers(), &body).method(head.method());
-        if let Some(url) = url.as_deref() {
-            incoming = incoming.url(url);
-        }
-        // An unsigned GET challenge (Meta, Dropbox), answered only by a
-        // provider configured for one.
-        if let Some(answer) = provider.challenge(&incoming) {
-            match answer {
-                Ok(reply) => {
-                    return Step::Answer(report.answer(
-                        &*self.config.clock,
-                        Answer::from_reply(reply),
-                        Outcome::Handshake,
+            let body = match read(self.config.body_limit).await {
+                Ok(body) => body,
+                Err(error) => {
+                    return Step::Answer(report.reject(
+                        clock,
+                        error,
+                        About::tenant(tenant.as_deref()),
                     ))
                 }
-                Err(error) => reject!(error),
+            };
+            match self.verify_body(head, provider.get(), tenant, &body, &report) {
+                Ok((delivery, content)) => (body, delivery, content),
+                Err(answer) => return Step::Answer(answer),
             }
-        }
-        // The one verify call of every adapter.
-        let (delivery, content) = match provider.verify_incoming(&incoming, now) {
-            Ok(delivery) => {
-                let ping = self.config.answer_pings && delivery.is_ping();
-                let reply = delivery.reply();
-                let verified = VerifiedDelivery::new(&delivery, tenant);
-                report.id.clone_from(&verified.id);
-                report.event.clone_from(&verified.event);
-                // A handshake the sender expects answered by the receiver
-                // (Slack's `url_verification`), like the pong.
-                if let Some(reply) = reply {
-                    return Step::Answer(report.answer(
-                        &*self.config.clock,
-                        Answer::from_reply(reply),
-                        Outcome::Handshake,
-                    ));
-                }
-                if ping {
-                    return Step::Answer(report.answer(
-                        &*self.config.clock,
-                        Answer::json(StatusCode::OK, b"{\"status\":\"pong\"}"),
-                        Outcome::Pong,
-                    ));
-                }
-                let content = match &self.config.content_key {
-                    None => None,
-                    Some(_) if self.config.store.is_none() => reject!(Error::InvalidConfig(
-                        "dedup_key needs a dedup store to hold its keys"
-                    )),
-                    Some(key) => key(&delivery)
-                        .map(|key| content_store_key(verified.provider, verified.tenant(), &key)),
-                };
-                (verified, content)
-            }
-            Err(error) => reject!(error),
         };
 
         #[cfg(feature = "inbox")]
         if let Some(inbox) = &self.config.inbox {
-            // Held for its whole TTL: the worker's end is not seen here.
-            let content_guard = match self.claim_content(content).await {
-                Ok(Some(ContentClaim::Held(guard))) => Some(guard),
-                Ok(Some(ContentClaim::Taken)) => {
-                    return Step::Answer(report.answer(
-                        &*self.config.clock,
-                        Answer::json(StatusCode::OK, b"{\"status\":\"duplicate\"}"),
-                        Outcome::Duplicate,
-                    ))
-                }
-                Ok(None) => None,
-                Err(error) => reject!(error),
-            };
-            let envelope = self.envelope(head.headers(), &delivery, body);
-            let accepted = inbox.accept(&envelope).await;
-            let answer = match accepted {
-                Ok(crate::inbox::Accept::Queued) => {
-                    if let Some(guard) = content_guard {
-                        guard.keep();
-                    }
-                    let body = serde_json::json!({ "status": "queued", "id": envelope.key() });
-                    let answer = Answer {
-                        status: StatusCode::ACCEPTED,
-                        content_type: "application/json",
-                        body: Bytes::from(body.to_string()),
-                        error: None,
-                    };
-                    report.answer(&*self.config.clock, answer, Outcome::Queued)
-                }
-                Ok(_) => {
-                    release(content_guard).await;
-                    report.answer(
-                        &*self.config.clock,
-                        Answer::json(StatusCode::OK, b"{\"status\":\"duplicate\"}"),
-                        Outcome::Duplicate,
-                    )
-                }
-                Err(error) => {
-                    release(content_guard).await;
-                    report.reject(&*self.config.clock, error)
-                }
-            };
-            return Step::Answer(answer);
+            // Boxed: only a receiver with an inbox carries its state (an
+            // envelope), and the inbox's write outweighs the allocation.
+            let queued =
+                Box::pin(self.queue(&**inbox, head.headers(), delivery, body, content, report));
+            return Step::Answer(queued.await);
         }
 
-        let guard = match (&self.config.store, &delivery.id) {
-            (Some(store), Some(id)) => {
+        // The claims are awaited here, not in a helper taking the delivery
+        // by value: each async call would keep its own copy of what it is
+        // given, and this future (the one every adapter boxes or awaits)
+        // would grow by them.
+        let Some(store) = &self.config.store else {
+            // Nothing to claim (a content key needs a store: refused by
+            // `verify_body`), so nothing to wait for.
+            return Step::Handle(Accepted {
+                delivery,
+                body,
+                guard: None,
+                content_guard: None,
+                report,
+                clock: Arc::clone(&self.config.clock),
+            });
+        };
+        let guard = match &delivery.id {
+            Some(id) => {
                 let key = store_key(delivery.provider, delivery.tenant.as_deref(), id.as_str());
-                match ClaimGuard::claim(store, key).await {
-                    Ok(Claimed::Acquired(guard)) => Some(guard),
-                    Ok(Claimed::Done) => {
+                let claimed = store.claim(&key).await;
+                match claimed {
+                    Ok(Claim::Acquired(token)) => {
+                        Some(ClaimGuard::new(Arc::clone(store), key, token))
+                    }
+                    Ok(Claim::Done) => {
                         return Step::Answer(report.answer(
-                            &*self.config.clock,
+                            clock,
                             Answer::json(StatusCode::OK, b"{\"status\":\"duplicate\"}"),
                             Outcome::Duplicate,
+                            About::of(&delivery),
                         ))
                     }
-                    Ok(Claimed::InFlight) => reject!(Error::InFlight),
-                    Err(error) => reject!(error),
+                    Ok(Claim::InFlight) => {
+                        return Step::Answer(report.reject(
+                            clock,
+                            Error::InFlight,
+                            About::of(&delivery),
+                        ))
+                    }
+                    Err(error) => {
+                        return Step::Answer(report.reject(clock, error, About::of(&delivery)))
+                    }
                 }
             }
-            _ => None,
+            None => None,
         };
 
         // The content key, after the delivery's own claim: a retry of a
         // delivery in flight is told 409 (it must not be lost), another
         // delivery with the same content is skipped.
-        let content_guard = match self.claim_content(content).await {
-            Ok(Some(ContentClaim::Held(guard))) => Some(Box::new(guard)),
-            Ok(Some(ContentClaim::Taken)) => {
-                // Answered 200: the skipped delivery is settled as done,
-                // so its redelivery is a duplicate too.
-                if let Some(guard) = guard {
-                    let _ = guard.settle(true).await;
+        let content_guard = match content {
+            None => None,
+            Some(key) => {
+                let claimed = store.claim_for(&key, self.config.content_ttl).await;
+                match claimed {
+                    Ok(Claim::Acquired(token)) => {
+                        Some(Box::new(ClaimGuard::new(Arc::clone(store), key, token)))
+                    }
+                    Ok(Claim::Done | Claim::InFlight) => {
+                        // Answered 200: the skipped delivery is settled as
+                        // done, so its redelivery is a duplicate too.
+                        if let Some(mut guard) = guard {
+                            let _ = guard.settle_in_place(true).await;
+                        }
+                        return Step::Answer(report.answer(
+                            clock,
+                            Answer::json(StatusCode::OK, b"{\"status\":\"duplicate\"}"),
+                            Outcome::Duplicate,
+                            About::of(&delivery),
+                        ));
+                    }
+                    Err(error) => {
+                        if let Some(mut guard) = guard {
+                            let _ = guard.settle_in_place(false).await;
+                        }
+                        return Step::Answer(report.reject(clock, error, About::of(&delivery)));
+                    }
                 }
-                return Step::Answer(report.answer(
-                    &*self.config.clock,
-                    Answer::json(StatusCode::OK, b"{\"status\":\"duplicate\"}"),
-                    Outcome::Duplicate,
-                ));
-            }
-            Ok(None) => None,
-            Err(error) => {
-                release(guard).await;
-                reject!(error)
             }
         };
 
@@ -900,7 +887,146 @@ impl Receiver {
         })
     }
 
-    /// Claims a content key, held for the content TTL.
+    /// Verifies `body` with `provider` and answers what the receiver
+    /// answers itself (a handshake, a pong, a rejection); otherwise the
+    /// verified delivery and its content key, if any.
+    fn verify_body<H: Headers>(
+        &self,
+        head: &Head<'_, H>,
+        provider: &dyn Provider,
+        tenant: Option<Arc<str>>,
+        body: &Bytes,
+        report: &Report,
+    ) -> Result<(VerifiedDelivery, Option<String>), Answer> {
+        let clock = &*self.config.clock;
+        // Read only by a scheme with a timestamp: GitHub's path reads no
+        // clock at all.
+        let now = if provider.reads_clock() {
+            clock.now()
+        } else {
+            std::time::UNIX_EPOCH
+        };
+        // The URL is built (one allocation) only for schemes that sign it,
+        // and for a GET, which may be a sender's challenge.
+        let url = if provider.signs_request() || head.method().eq_ignore_ascii_case("GET") {
+            self.url(head)
+        } else {
+            None
+        };
+        let mut incoming = Incoming::new(head.headers(), body).method(head.method());
+        if let Some(url) = url.as_deref() {
+            incoming = incoming.url(url);
+        }
+        // An unsigned GET challenge (Meta, Dropbox), answered only by a
+        // provider configured for one.
+        if let Some(answer) = provider.challenge(&incoming) {
+            let about = About::tenant(tenant.as_deref());
+            return Err(match answer {
+                Ok(reply) => {
+                    report.answer(clock, Answer::from_reply(reply), Outcome::Handshake, about)
+                }
+                Err(error) => report.reject(clock, error, about),
+            });
+        }
+        // The one verify call of every adapter.
+        let delivery = match provider.verify_incoming(&incoming, now) {
+            Ok(delivery) => delivery,
+            Err(error) => {
+                return Err(report.reject(clock, error, About::tenant(tenant.as_deref())))
+            }
+        };
+        let verified = VerifiedDelivery::new(&delivery, tenant);
+        let about = About::of(&verified);
+        // A handshake the sender expects answered by the receiver
+        // (Slack's `url_verification`), like the pong.
+        if let Some(reply) = delivery.reply() {
+            return Err(report.answer(clock, Answer::from_reply(reply), Outcome::Handshake, about));
+        }
+        if self.config.answer_pings && delivery.is_ping() {
+            return Err(report.answer(
+                clock,
+                Answer::json(StatusCode::OK, b"{\"status\":\"pong\"}"),
+                Outcome::Pong,
+                about,
+            ));
+        }
+        let content = match &self.config.content_key {
+            None => None,
+            Some(_) if self.config.store.is_none() => {
+                return Err(report.reject(
+                    clock,
+                    Error::InvalidConfig("dedup_key needs a dedup store to hold its keys"),
+                    about,
+                ))
+            }
+            Some(key) => key(&delivery)
+                .map(|key| content_store_key(verified.provider, verified.tenant(), &key)),
+        };
+        Ok((verified, content))
+    }
+
+    /// Accepts a verified delivery into `inbox` (its content key claimed
+    /// first): 202 queued, 200 duplicate, or the inbox's failure.
+    #[cfg(feature = "inbox")]
+    async fn queue<H: Headers + ?Sized>(
+        &self,
+        inbox: &dyn crate::inbox::Inbox,
+        headers: &H,
+        delivery: VerifiedDelivery,
+        body: Bytes,
+        content: Option<String>,
+        report: Report,
+    ) -> Answer {
+        let clock = &*self.config.clock;
+        // Held for its whole TTL: the worker's end is not seen here.
+        let content_guard = match self.claim_content(content).await {
+            Ok(Some(ContentClaim::Held(guard))) => Some(guard),
+            Ok(Some(ContentClaim::Taken)) => {
+                return report.answer(
+                    clock,
+                    Answer::json(StatusCode::OK, b"{\"status\":\"duplicate\"}"),
+                    Outcome::Duplicate,
+                    About::of(&delivery),
+                )
+            }
+            Ok(None) => None,
+            Err(error) => return report.reject(clock, error, About::of(&delivery)),
+        };
+        let envelope = self.envelope(headers, &delivery, body);
+        let accepted = inbox.accept(&envelope).await;
+        match accepted {
+            Ok(crate::inbox::Accept::Queued) => {
+                if let Some(guard) = content_guard {
+                    guard.keep();
+                }
+                let body = serde_json::json!({ "status": "queued", "id": envelope.key() });
+                let answer = Answer {
+                    status: StatusCode::ACCEPTED,
+                    content_type: "application/json",
+                    body: Bytes::from(body.to_string()),
+                    error: None,
+                };
+                report.answer(clock, answer, Outcome::Queued, About::of(&delivery))
+            }
+            Ok(_) => {
+                release(content_guard).await;
+                report.answer(
+                    clock,
+                    Answer::json(StatusCode::OK, b"{\"status\":\"duplicate\"}"),
+                    Outcome::Duplicate,
+                    About::of(&delivery),
+                )
+            }
+            Err(error) => {
+                release(content_guard).await;
+                report.reject(clock, error, About::of(&delivery))
+            }
+        }
+    }
+
+    /// Claims a content key, held for the content TTL (for the inbox path;
+    /// the handler path claims in place).
+    #[cfg(feature = "inbox")]
     async fn claim_content(&self, key: Option<String>) -> Result<Option<ContentClaim>, Error> {
         let (Some(key), Some(store)) = (key, &self.config.store) else {
             return Ok(None);
@@ -915,6 +1041,7 @@ impl Receiver {
 }
 
 /// What claiming a content key found.
+#[cfg(feature = "inbox")]
 enum ContentClaim {
     /// Claimed for this delivery.
     Held(ClaimGuard),
@@ -923,6 +1050,7 @@ enum ContentClaim {
 }
 
 /// Releases a claim, if any; a store failure leaves it to expire.
+#[cfg(feature = "inbox")]
 async fn release(guard: Option<ClaimGuard>) {
     if let Some(guard) = guard {
         let _ = guard.release().await;
@@ -1188,17 +1316,32 @@ impl Accepted {
     /// anything else releases it so a retry is processed) and emits the
     /// delivery's `tracing` event. A store failure here is logged, not
     /// returned: the handler has run and the sender gets its answer.
-    pub async fn finish(mut self, status: StatusCode) {
+    // Not an `async fn`: its future holds the `Accepted` once, where an
+    // `async fn` would keep it twice (its argument and a local).
+    #[allow(clippy::manual_async_fn)]
+    pub fn finish(mut self, status: StatusCode) -> impl Future<Output = ()> + Send + 'static {
+        async move { self.finish_in_place(status).await }
+    }
+
+    /// [`finish`](Accepted::finish) without moving the delivery: an
+    /// adapter's future that holds it across the handler awaits no second
+    /// copy. Once finished, the claims are gone: a second call settles
+    /// nothing (and emits a second event: call it once).
+    pub(crate) async fn finish_in_place(&mut self, status: StatusCode) {
         let success = status.is_success();
         // A content key is held while the delivery is processed, never
         // after ([`Receiver::dedup_key`]).
-        release(self.content_guard.take().map(|guard| *guard)).await;
-        if let Some(guard) = self.guard.take() {
+        if let Some(guard) = &mut self.content_guard {
+            let _ = guard.settle_in_place(false).await;
+            self.content_guard = None;
+        }
+        if let Some(guard) = &mut self.guard {
             // The key outlives the guard only for a warning someone can
             // record: no copy per request without a dispatcher.
             #[cfg(feature = "tracing")]
             let key = tracing::dispatcher::has_been_set().then(|| guard.key().to_owned());
-            let result = guard.settle(success).await;
+            let result = guard.settle_in_place(success).await;
+            self.guard = None;
             // A failed complete lets a redelivery after the in-flight TTL be
             // processed again; a failed release delays the retry until then.
             #[cfg(feature = "tracing")]
@@ -1213,7 +1356,8 @@ impl Accepted {
         } else {
             Outcome::HandlerFailed
         };
-        self.report.emit(&*self.clock, outcome, status);
+        self.report
+            .emit(&*self.clock, outcome, status, About::of(&self.delivery));
     }
 }
 
@@ -1341,7 +1485,10 @@ enum Outcome {
     Rejected(&'static str),
 }
 
-/// What is known about a delivery, for the `tracing` event.
+/// How a request is reported in its `tracing` event: the adapter, when it
+/// arrived and the provider; what is known of the delivery is given when
+/// the event is emitted ([`About`]), so that the delivery's id and event
+/// are not copied twice per request.
 #[derive(Debug)]
 #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
 struct Report {
@@ -1350,9 +1497,55 @@ struct Report {
     /// `tracing` dispatcher exists.
     started: Option<Duration>,
     provider: Option<&'static str>,
-    tenant: Option<Arc<str>>,
-    id: Option<Text>,
-    event: Option<Text>,
+}
+
+/// What the `tracing` event says about the delivery: as much as was known
+/// when it was emitted (the tenant once resolved, the id and event once
+/// verified). Borrowed, and read only when an event is recorded.
+#[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+enum About<'a> {
+    /// Before verification: the tenant, if one was resolved.
+    Tenant(Option<&'a str>),
+    /// A verified delivery.
+    Delivery(&'a VerifiedDelivery),
+}
+
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+impl<'a> About<'a> {
+    /// Nothing known yet.
+    const NONE: About<'static> = About::Tenant(None);
+
+    /// The tenant alone: before verification.
+    fn tenant(tenant: Option<&'a str>) -> Self {
+        About::Tenant(tenant)
+    }
+
+    /// A verified delivery.
+    fn of(delivery: &'a VerifiedDelivery) -> Self {
+        About::Delivery(delivery)
+    }
+
+    fn tenant_name(self) -> &'a str {
+        match self {
+            About::Tenant(tenant) => tenant.unwrap_or(""),
+            About::Delivery(delivery) => delivery.tenant().unwrap_or(""),
+        }
+    }
+
+    fn id(self) -> &'a str {
+        match self {
+            About::Tenant(_) => "",
+            About::Delivery(delivery) => delivery.id().unwrap_or(""),
+        }
+    }
+
+    fn event(self) -> &'a str {
+        match self {
+            About::Tenant(_) => "",
+            About::Delivery(delivery) => delivery.event().unwrap_or(""),
+        }
+    }
 }
 
 impl Report {
@@ -1368,19 +1561,22 @@ impl Report {
             adapter,
             started,
             provider: None,
-            tenant: None,
-            id: None,
-            event: None,
         }
     }
 
-    fn reject(&self, clock: &dyn Clock, error: Error) -> Answer {
+    fn reject(&self, clock: &dyn Clock, error: Error, about: About<'_>) -> Answer {
         let outcome = Outcome::Rejected(error.kind());
-        self.answer(clock, Answer::rejection(error), outcome)
+        self.answer(clock, Answer::rejection(error), outcome, about)
     }
 
-    fn answer(&self, clock: &dyn Clock, answer: Answer, outcome: Outcome) -> Answer {
-        self.emit(clock, outcome, answer.status);
+    fn answer(
+        &self,
+        clock: &dyn Clock,
+        answer: Answer,
+        outcome: Outcome,
+        about: About<'_>,
+    ) -> Answer {
+        self.emit(clock, outcome, answer.status, about);
         answer
     }
 
@@ -1409,7 +1605,7 @@ impl Report {
     }
 
     #[cfg(feature = "tracing")]
-    fn emit(&self, clock: &dyn Clock, outcome: Outcome, status: StatusCode) {
+    fn emit(&self, clock: &dyn Clock, outcome: Outcome, status: StatusCode, about: About<'_>) {
         let outcome_name = match outcome {
             Outcome::Processed => "processed",
             Outcome::HandlerFailed => "handler_failed",
@@ -1436,9 +1632,9 @@ impl Report {
                     target: $target,
                     $level,
                     provider = self.provider.unwrap_or(""),
-                    tenant = self.tenant.as_deref().unwrap_or(""),
-                    delivery_id = self.id.as_ref().map_or("", Text::as_str),
-                    event = self.event.as_ref().map_or("", Text::as_str),
+                    tenant = about.tenant_name(),
+                    delivery_id = about.id(),
+                    event = about.event(),
                     outcome = outcome_name,
                     status = status.as_u16(),
                     latency_us,
@@ -1467,7 +1663,7 @@ impl Report {
     }
 
     #[cfg(not(feature = "tracing"))]
-    fn emit(&self, _clock: &dyn Clock, _outcome: Outcome, _status: StatusCode) {}
+    fn emit(&self, _clock: &dyn Clock, _outcome: Outcome, _status: StatusCode, _about: About<'_>) {}
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! [`Receiver`](crate::receiver::Receiver).
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -85,15 +86,13 @@ where
     fn call(&mut self, request: Request<B>) -> Self::Future {
         // Decided from the head alone (the sender's address, a declared
         // oversize body), without boxing a future or touching the body.
+        let peer = peer_in(request.extensions());
         let head = Head::new(
             request.method().as_str(),
-            request
-                .uri()
-                .path_and_query()
-                .map_or("/", |target| target.as_str()),
+            target(request.uri()),
             request.headers(),
         )
-        .with_peer(peer_in(request.extensions()));
+        .with_peer(peer);
         if let Some(answer) = self.receiver.screen(&head) {
             return ResponseFuture::rejected(response(answer, self.reject.as_deref()));
         }
@@ -103,38 +102,66 @@ where
         let inner = std::mem::replace(&mut self.inner, clone);
         let receiver = Arc::clone(&self.receiver);
         let reject = self.reject.clone();
-        ResponseFuture::running(Box::pin(run(receiver, reject, inner, request)))
+        let (parts, body) = request.into_parts();
+        ResponseFuture::running(Box::pin(run(receiver, reject, inner, parts, body, peer)))
     }
 }
 
-async fn run<S, B, ResBody>(
+/// The request target (path and query) of an `http` 1 URI.
+fn target(uri: &http::Uri) -> &str {
+    uri.path_and_query().map_or("/", |target| target.as_str())
+}
+
+/// Everything after [`Receiver::screen`] (`peer` is the address it saw).
+///
+/// Not an `async fn`, and each value in one place only: an `async fn`
+/// keeps its arguments twice, and this future is boxed once per request
+/// (small enough for the allocator's fast path).
+#[allow(clippy::manual_async_fn)]
+fn run<S, B, ResBody>(
     receiver: Arc<Receiver>,
     reject: Option<Arc<RejectFn>>,
     mut inner: S,
-    request: Request<B>,
-) -> Result<Response<ResponseBody<ResBody>>, S::Error>
+    parts: http::request::Parts,
+    body: B,
+    peer: Option<std::net::IpAddr>,
+) -> impl Future<Output = Result<Response<ResponseBody<ResBody>>, S::Error>>
 where
     S: Service<Request<Full<Bytes>>, Response = Response<ResBody>>,
     B: Body,
     B::Error: Into<BoxError>,
 {
-    let (parts, body) = request.into_parts();
-    let step = receiver
-        .prepare(&Head::from_parts(&parts), |limit| read(body, limit))
-        .await;
-    let mut accepted = match step {
-        Step::Answer(answer) => return Ok(response(answer, reject.as_deref())),
-        Step::Handle(accepted) => accepted,
-    };
-    let mut request = Request::from_parts(parts, Full::new(accepted.take_body()));
-    request.extensions_mut().insert(accepted.delivery().clone());
-    let result = inner.call(request).await;
-    let status = match &result {
-        Ok(response) => response.status(),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    accepted.finish(status).await;
-    result.map(|response| response.map(ResponseBody::inner))
+    async move {
+        // Scoped so that `accepted`, moved into `finish`, takes no room in
+        // the future while the claim is settled.
+        let (result, finishing) = {
+            let mut accepted = {
+                let head = Head::new(parts.method.as_str(), target(&parts.uri), &parts.headers)
+                    .with_peer(peer);
+                match receiver
+                    .prepare_screened(&head, |limit| read(body, limit))
+                    .await
+                {
+                    Step::Answer(answer) => return Ok(response(answer, reject.as_deref())),
+                    Step::Handle(accepted) => accepted,
+                }
+            };
+            let result = {
+                let body = Full::new(accepted.take_body());
+                let mut request = Request::from_parts(parts, body);
+                request.extensions_mut().insert(accepted.delivery().clone());
+                inner.call(request)
+            }
+            .await;
+            let status = match &result {
+                Ok(response) => response.status(),
+                Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            (result, accepted.finish(status))
+        };
+        finishing.await;
+        result.map(|response| response.map(ResponseBody::inner))
+    }
 }
 
 /// The receiver's own answer as a response, or the rejection hook's for a
