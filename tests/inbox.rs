@@ -15,7 +15,7 @@ use hooksig::inbox::{
 };
 use hooksig::tower::VerifyLayer;
 use hooksig::Error;
-use inbox_load::{wait_for_state, Flaky, Outage};
+use inbox_load::{DeadLetter, Flaky};
 use temp_db::TempDb;
 use tower::Layer;
 use tower_support::{send, signed, Recorder, GITHUB_SECRET};
@@ -169,46 +169,10 @@ async fn ten_thousand_deliveries_with_failures_each_succeed_exactly_once() {
 async fn a_dead_letter_is_processed_after_replay() {
     let db = TempDb::new("dead");
     let inbox = Arc::new(SqliteInbox::open(&db.0).unwrap());
-    let envelope = Envelope::new(
-        "github:d-dead",
-        "github",
-        Bytes::from_static(PUSH),
-        SystemTime::now(),
-    );
-    assert_eq!(inbox.accept(&envelope).await.unwrap(), Accept::Queued);
-    assert_eq!(inbox.accept(&envelope).await.unwrap(), Accept::Duplicate);
-
-    let outage = Outage::default();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let worker = Worker::new(Arc::clone(&inbox), outage.handler())
-        .poll_interval(Duration::from_millis(5))
-        .backoff(Outage::backoff());
-    let running = tokio::spawn(worker.run(async {
-        let _ = stopped.await;
-    }));
-
-    let dead = wait_for_state(&*inbox, "github:d-dead", State::Dead).await;
-    assert_eq!(dead.attempts(), 3);
-    assert_eq!(dead.last_error(), Some("downstream is down"));
-    assert_eq!(outage.processed(), 0);
-    let dead_letters = inbox.list(&Filter::new().state(State::Dead)).await.unwrap();
-    assert_eq!(dead_letters.len(), 1);
-
-    outage.heal();
-    assert!(inbox
-        .replay("github:d-dead", SystemTime::now())
-        .await
-        .unwrap());
-    wait_for_state(&*inbox, "github:d-dead", State::Succeeded).await;
-    assert_eq!(outage.processed(), 1);
-    // A queued or unknown delivery is not replayed.
-    assert!(!inbox
-        .replay("github:nope", SystemTime::now())
-        .await
-        .unwrap());
-
-    stop.send(()).unwrap();
-    running.await.unwrap().unwrap();
+    let run = DeadLetter::new(Arc::clone(&inbox), PUSH).await;
+    run.replay().await;
+    let envelope = run.envelope.clone();
+    run.finish().await;
     // Retention: settled deliveries go, and their key is new again.
     assert_eq!(
         inbox

@@ -17,7 +17,7 @@ use hooksig::github::GitHub;
 use hooksig::inbox::{Accept, Envelope, Filter, Inbox, RedisInbox, Settle, State, Worker};
 use hooksig::tower::VerifyLayer;
 use hooksig::Error;
-use inbox_load::{wait_for_state, Flaky, Outage};
+use inbox_load::{DeadLetter, Flaky};
 use redis_support::{redis_url, unique_prefix, RedisServer};
 use tower::Layer;
 use tower_support::{send, signed, Recorder, GITHUB_SECRET};
@@ -30,10 +30,12 @@ const PUSH: &[u8] = br#"{"ref":"refs/heads/main"}"#;
 
 /// An inbox on the shared server under a prefix of the test's own.
 async fn inbox(url: &str, test: &str) -> RedisInbox {
-    RedisInbox::connect(url)
-        .await
-        .unwrap()
-        .prefix(unique_prefix(test))
+    inbox_under(url, &unique_prefix(test)).await
+}
+
+/// An inbox on the shared server under `prefix`.
+async fn inbox_under(url: &str, prefix: &str) -> RedisInbox {
+    RedisInbox::connect(url).await.unwrap().prefix(prefix)
 }
 
 async fn raw(url: &str) -> redis::aio::MultiplexedConnection {
@@ -68,12 +70,7 @@ async fn bad_configuration_is_a_clear_error_and_an_unreachable_redis_is_unavaila
 async fn the_receiver_queues_answers_202_and_keeps_no_signature_in_redis() {
     let Some(url) = redis_url() else { return };
     let prefix = unique_prefix("receiver");
-    let inbox = Arc::new(
-        RedisInbox::connect(&url)
-            .await
-            .unwrap()
-            .prefix(prefix.clone()),
-    );
+    let inbox = Arc::new(inbox_under(&url, &prefix).await);
     let recorder = Recorder::default();
     let service = VerifyLayer::new(github())
         .answer_pings(true)
@@ -143,10 +140,7 @@ async fn fifty_concurrent_accepts_of_one_key_enqueue_it_once() {
     let mut accepts = tokio::task::JoinSet::new();
     for _ in 0..50 {
         // Fifty receivers, each with connections of its own.
-        let inbox = RedisInbox::connect(&url)
-            .await
-            .unwrap()
-            .prefix(prefix.clone());
+        let inbox = inbox_under(&url, &prefix).await;
         accepts.spawn(async move {
             let envelope =
                 Envelope::new("k", "github", Bytes::from_static(PUSH), SystemTime::now());
@@ -259,36 +253,8 @@ async fn xlen(url: &str, stream: &str) -> usize {
 async fn a_dead_letter_goes_to_the_dead_letter_stream_and_is_processed_after_replay() {
     let Some(url) = redis_url() else { return };
     let prefix = unique_prefix("dead");
-    let inbox = Arc::new(
-        RedisInbox::connect(&url)
-            .await
-            .unwrap()
-            .prefix(prefix.clone()),
-    );
-    let envelope = Envelope::new(
-        "github:d-dead",
-        "github",
-        Bytes::from_static(PUSH),
-        SystemTime::now(),
-    );
-    assert_eq!(inbox.accept(&envelope).await.unwrap(), Accept::Queued);
-    assert_eq!(inbox.accept(&envelope).await.unwrap(), Accept::Duplicate);
-
-    let outage = Outage::default();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let worker = Worker::new(Arc::clone(&inbox), outage.handler())
-        .poll_interval(Duration::from_millis(5))
-        .backoff(Outage::backoff());
-    let running = tokio::spawn(worker.run(async {
-        let _ = stopped.await;
-    }));
-
-    let dead = wait_for_state(&*inbox, "github:d-dead", State::Dead).await;
-    assert_eq!(dead.attempts(), 3);
-    assert_eq!(dead.last_error(), Some("downstream is down"));
-    assert_eq!(outage.processed(), 0);
-    let dead_letters = inbox.list(&Filter::new().state(State::Dead)).await.unwrap();
-    assert_eq!(dead_letters.len(), 1);
+    let inbox = Arc::new(inbox_under(&url, &prefix).await);
+    let run = DeadLetter::new(Arc::clone(&inbox), PUSH).await;
     let dead_stream = format!("{prefix}dead");
     assert_eq!(xlen(&url, &dead_stream).await, 1);
     let letters: Vec<(String, Vec<String>)> = redis::cmd("XRANGE")
@@ -310,23 +276,12 @@ async fn a_dead_letter_goes_to_the_dead_letter_stream_and_is_processed_after_rep
         ]
     );
 
-    outage.heal();
-    assert!(inbox
-        .replay("github:d-dead", SystemTime::now())
-        .await
-        .unwrap());
+    run.replay().await;
     // Replayed: out of the dead-letter stream, queued with no attempts.
     assert_eq!(xlen(&url, &dead_stream).await, 0);
-    let done = wait_for_state(&*inbox, "github:d-dead", State::Succeeded).await;
+    let envelope = run.envelope.clone();
+    let done = run.finish().await;
     assert_eq!(done.attempts(), 1);
-    assert_eq!(outage.processed(), 1);
-    assert!(!inbox
-        .replay("github:nope", SystemTime::now())
-        .await
-        .unwrap());
-
-    stop.send(()).unwrap();
-    running.await.unwrap().unwrap();
     // The work stream is empty: settled entries are acknowledged and
     // deleted.
     assert_eq!(xlen(&url, &format!("{prefix}stream")).await, 0);

@@ -2,7 +2,8 @@
 //! (`tests/inbox.rs` on SQLite, `tests/inbox_redis.rs` on Redis): the load
 //! with failures (10,000 deliveries accepted through the tower middleware,
 //! processed by workers whose handler fails 10 % of its attempts, each to
-//! succeed exactly once), and the outage handler of the dead-letter tests.
+//! succeed exactly once), and the dead-letter run (an outage until a
+//! delivery is dead, then its replay).
 
 #![allow(dead_code)]
 
@@ -11,10 +12,11 @@ use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
+use bytes::Bytes;
 use hooksig::github::GitHub;
-use hooksig::inbox::{Backoff, Envelope, Filter, Inbox, State};
+use hooksig::inbox::{Accept, Backoff, Envelope, Filter, Inbox, State, Worker};
 use hooksig::tower::VerifyLayer;
 use tower::Layer;
 
@@ -209,5 +211,84 @@ pub(crate) async fn wait_for_state(inbox: &dyn Inbox, key: &str, state: State) -
         }
         assert!(Instant::now() < deadline, "{key} never {state}");
         tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// The key of the delivery a [`DeadLetter`] run kills and replays.
+pub(crate) const DEAD_KEY: &str = "github:d-dead";
+
+/// A worker over an [`Outage`] that has made one delivery a dead letter,
+/// for a backend's test to check its own storage between the steps.
+pub(crate) struct DeadLetter<I> {
+    pub(crate) inbox: Arc<I>,
+    pub(crate) envelope: Envelope,
+    pub(crate) outage: Outage,
+    stop: tokio::sync::oneshot::Sender<()>,
+    running: tokio::task::JoinHandle<Result<(), hooksig::Error>>,
+}
+
+impl<I: Inbox + 'static> DeadLetter<I> {
+    /// Accepts [`DEAD_KEY`] (a second accept is a duplicate) and runs a
+    /// worker until its three attempts have failed; the dead letter keeps
+    /// its attempts and last error, and the delivery log lists it.
+    pub(crate) async fn new(inbox: Arc<I>, body: &'static [u8]) -> Self {
+        let envelope = Envelope::new(
+            DEAD_KEY,
+            "github",
+            Bytes::from_static(body),
+            SystemTime::now(),
+        );
+        assert_eq!(inbox.accept(&envelope).await.unwrap(), Accept::Queued);
+        assert_eq!(inbox.accept(&envelope).await.unwrap(), Accept::Duplicate);
+
+        let outage = Outage::default();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let worker = Worker::new(Arc::clone(&inbox), outage.handler())
+            .poll_interval(Duration::from_millis(5))
+            .backoff(Outage::backoff());
+        let running = tokio::spawn(worker.run(async {
+            let _ = stopped.await;
+        }));
+
+        let dead = wait_for_state(&*inbox, DEAD_KEY, State::Dead).await;
+        assert_eq!(dead.attempts(), 3);
+        assert_eq!(dead.last_error(), Some("downstream is down"));
+        assert_eq!(outage.processed(), 0);
+        let dead_letters = inbox.list(&Filter::new().state(State::Dead)).await.unwrap();
+        assert_eq!(dead_letters.len(), 1);
+        DeadLetter {
+            inbox,
+            envelope,
+            outage,
+            stop,
+            running,
+        }
+    }
+
+    /// Heals the downstream and replays the dead letter.
+    pub(crate) async fn replay(&self) {
+        self.outage.heal();
+        assert!(self
+            .inbox
+            .replay(DEAD_KEY, SystemTime::now())
+            .await
+            .unwrap());
+    }
+
+    /// Waits for the replayed delivery to succeed, once, checks that an
+    /// unknown delivery is not replayed, stops the worker, and returns the
+    /// delivery as it ended.
+    pub(crate) async fn finish(self) -> Envelope {
+        let done = wait_for_state(&*self.inbox, DEAD_KEY, State::Succeeded).await;
+        assert_eq!(self.outage.processed(), 1);
+        // A queued or unknown delivery is not replayed.
+        assert!(!self
+            .inbox
+            .replay("github:nope", SystemTime::now())
+            .await
+            .unwrap());
+        self.stop.send(()).unwrap();
+        self.running.await.unwrap().unwrap();
+        done
     }
 }
