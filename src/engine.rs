@@ -625,16 +625,10 @@ fn parse_signature<'a, 'c, P: Primitive>(
     let encoding = scheme.encoding;
     let mut timestamp = None;
     let candidates = match &scheme.signature.syntax {
-        Syntax::Plain {
-            prefix,
-            prefix_problem,
-            ..
-        } => {
-            let rest = strip_prefix(value, prefix.as_bytes()).ok_or(*prefix_problem)?;
-            // One signature: a problem decoding it is the header's.
-            return Ok(Parsed::One(P::decode(rest, encoding)?));
+        // One signature: a problem decoding it is the header's.
+        Syntax::Plain { .. } | Syntax::Token => {
+            return single_tag::<P>(scheme, value).map(Parsed::One);
         }
-        Syntax::Token => return Ok(Parsed::One(P::decode(value, encoding)?)),
         _ => storage.insert(Candidates::new(P::EMPTY)),
     };
     match &scheme.signature.syntax {
@@ -1001,16 +995,34 @@ fn header_stamp(scheme: &Scheme, inputs: &Inputs<'_>) -> Result<Option<Stamp>, E
 /// Verifies `incoming` under `scheme` with one algorithm's keys.
 ///
 /// `PLAIN_BODY` is true only for a scheme of the plain-body family
-/// ([`Scheme::is_plain_body`]): the branches such a scheme never takes
-/// (the id and timestamp headers, the window, the content parts) are then
-/// compiled out, and the same code runs with them for every other scheme.
+/// ([`Scheme::is_plain_body`]), which [`run_plain`] verifies in
+/// straight-line code; every other scheme runs in full ([`run`]).
 // Forced inline (like the helpers above it) only when optimised: without
 // optimisation, every inlined callee keeps its own stack slots, and the
 // frame outgrows small thread stacks (`tests/adversarial.rs` verifies on a
 // 64 KiB stack).
 #[cfg_attr(debug_assertions, inline)]
 #[cfg_attr(not(debug_assertions), inline(always))]
-fn run<'a, P: Primitive, const PLAIN_BODY: bool>(
+fn run_family<'a, P: Primitive, const PLAIN_BODY: bool>(
+    keys: &P,
+    scheme: &Scheme,
+    name: &'static str,
+    incoming: &Incoming<'a>,
+    signature: Option<Lookup<'a>>,
+    now: SystemTime,
+) -> Result<Delivery<'a>, Error> {
+    if PLAIN_BODY {
+        run_plain(keys, scheme, name, incoming, signature)
+    } else {
+        run(keys, scheme, name, incoming, signature, now)
+    }
+}
+
+/// Verifies `incoming` under any scheme: the header set, the timestamp,
+/// the content parts and the window as the scheme describes them.
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn run<'a, P: Primitive>(
     keys: &P,
     scheme: &Scheme,
     name: &'static str,
@@ -1021,12 +1033,9 @@ fn run<'a, P: Primitive, const PLAIN_BODY: bool>(
     let headers = incoming.headers;
     let body = incoming.body;
     let signature_header = scheme.signature.header();
-    if PLAIN_BODY {
-        return run_plain(keys, scheme, name, incoming, signature);
-    }
     let mut inputs = Inputs::default();
     let mut stamp = None;
-    if !PLAIN_BODY && scheme.signature_last {
+    if scheme.signature_last {
         // The sender's order: id, then timestamp (read and parsed), then
         // the signature, so the first problem reported is the first one a
         // sender's own library would report.
@@ -1035,22 +1044,19 @@ fn run<'a, P: Primitive, const PLAIN_BODY: bool>(
     }
     let mut storage = None;
     let parsed = match &scheme.signature.syntax {
-        Syntax::Plain { also, .. } if !PLAIN_BODY && !also.is_empty() => {
+        Syntax::Plain { also, .. } if !also.is_empty() => {
             parse_headers::<P>(scheme, headers, also, &mut storage)?
         }
         _ => {
-            let value = match signature {
-                Some(lookup) => headers::checked(lookup, || signature_header.clone())?,
-                None => required(headers, signature_header)?,
-            };
+            let value = signature_value(headers, signature_header, signature)?;
             parse_signature::<P>(scheme, value, &mut storage)
                 .map_err(|p| malformed(signature_header, p))?
         }
     };
-    if !PLAIN_BODY && !scheme.signature_last {
+    if !scheme.signature_last {
         read_inputs(scheme, headers, &mut inputs)?;
     }
-    if let Some(ts) = scheme.timestamp.as_ref().filter(|_| !PLAIN_BODY) {
+    if let Some(ts) = &scheme.timestamp {
         match &ts.source {
             TimestampSource::Header(_) => {
                 if !scheme.signature_last {
@@ -1083,14 +1089,14 @@ fn run<'a, P: Primitive, const PLAIN_BODY: bool>(
             .map_err(|p| malformed(signature_header, p))?,
     };
 
-    if PLAIN_BODY || matches!(scheme.content[..], [Part::Body]) {
+    if matches!(scheme.content[..], [Part::Body]) {
         // The common case, signed body alone: no parts to gather.
         keys.verify(&[body], tags)?;
     } else {
         verify_parts(keys, scheme, incoming, &inputs, tags)?;
     }
 
-    if let Some(ts) = scheme.timestamp.as_ref().filter(|_| !PLAIN_BODY) {
+    if let Some(ts) = &scheme.timestamp {
         if let TimestampSource::Body(member) = ts.source {
             stamp = Some(body_stamp(body, member, ts.unit)?);
         }
@@ -1098,17 +1104,67 @@ fn run<'a, P: Primitive, const PLAIN_BODY: bool>(
             check_window(stamp, now, ts)?;
         }
     }
-    let mut delivery = Delivery::new(name, body, headers)
-        .with_id(field(&scheme.id, headers, inputs.id_text))
+    Ok(verified(
+        scheme,
+        name,
+        incoming,
+        inputs.id_text,
+        stamp.and_then(Stamp::time),
+    ))
+}
+
+/// The verified delivery: its id and event where the scheme finds them
+/// (`id_text`, a signed id already read), its signed time, its ping event.
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn verified<'a>(
+    scheme: &Scheme,
+    name: &'static str,
+    incoming: &Incoming<'a>,
+    id_text: Option<&'a str>,
+    timestamp: Option<SystemTime>,
+) -> Delivery<'a> {
+    let headers = incoming.headers;
+    let mut delivery = Delivery::new(name, incoming.body, headers)
+        .with_id(field(&scheme.id, headers, id_text))
         .with_event(field(&scheme.event, headers, None))
-        .with_timestamp(stamp.and_then(Stamp::time));
+        .with_timestamp(timestamp);
     if let Some(ping) = scheme.ping_event {
         delivery = delivery.with_ping_event(ping);
     }
-    Ok(delivery)
+    delivery
 }
 
-/// [`run`] for a scheme of the plain-body family ([`Scheme::is_plain_body`]):
+/// The signature header's value, from the lookup already made when the
+/// header set was chosen ([`select`]), or looked up now.
+#[inline]
+fn signature_value<'a>(
+    headers: &'a dyn Headers,
+    name: &HeaderName,
+    lookup: Option<Lookup<'a>>,
+) -> Result<&'a [u8], Error> {
+    match lookup {
+        Some(lookup) => headers::checked(lookup, || name.clone()),
+        None => required(headers, name),
+    }
+}
+
+/// The one tag of a plain (`prefix` then the signature) or token header.
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn single_tag<P: Primitive>(scheme: &Scheme, value: &[u8]) -> Result<P::Tag, &'static str> {
+    let encoded = match &scheme.signature.syntax {
+        Syntax::Plain {
+            prefix,
+            prefix_problem,
+            ..
+        } => strip_prefix(value, prefix.as_bytes()).ok_or(*prefix_problem)?,
+        _ => value,
+    };
+    P::decode(encoded, scheme.encoding)
+}
+
+/// Verifies a scheme of the plain-body family ([`Scheme::is_plain_body`]):
 /// one header, its prefix and the signature, over the body alone, in
 /// straight-line code (the decoded tag goes from the decoder to the
 /// comparison without passing through the candidates of a list).
@@ -1121,33 +1177,11 @@ fn run_plain<'a, P: Primitive>(
     incoming: &Incoming<'a>,
     signature: Option<Lookup<'a>>,
 ) -> Result<Delivery<'a>, Error> {
-    let headers = incoming.headers;
     let header = scheme.signature.header();
-    let value = match signature {
-        Some(lookup) => headers::checked(lookup, || header.clone())?,
-        None => required(headers, header)?,
-    };
-    let tag = match &scheme.signature.syntax {
-        Syntax::Plain {
-            prefix,
-            prefix_problem,
-            ..
-        } => {
-            let rest = strip_prefix(value, prefix.as_bytes())
-                .ok_or_else(|| malformed(header, prefix_problem))?;
-            P::decode(rest, scheme.encoding)
-        }
-        _ => P::decode(value, scheme.encoding),
-    }
-    .map_err(|problem| malformed(header, problem))?;
+    let value = signature_value(incoming.headers, header, signature)?;
+    let tag = single_tag::<P>(scheme, value).map_err(|problem| malformed(header, problem))?;
     keys.verify(&[incoming.body], std::slice::from_ref(&tag))?;
-    let mut delivery = Delivery::new(name, incoming.body, headers)
-        .with_id(field(&scheme.id, headers, None))
-        .with_event(field(&scheme.event, headers, None));
-    if let Some(ping) = scheme.ping_event {
-        delivery = delivery.with_ping_event(ping);
-    }
-    Ok(delivery)
+    Ok(verified(scheme, name, incoming, None, None))
 }
 
 /// Verifies and signs the deliveries of one sender: a [`Scheme`], its keys,
@@ -1298,26 +1332,26 @@ impl<S: Sender> Verifier<S> {
     ) -> Result<Delivery<'a>, Error> {
         match &self.keys {
             KeySet::Sha256(keys) => {
-                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+                run_family::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
             }
             #[cfg(feature = "sha1")]
             KeySet::Sha1(keys) => {
-                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+                run_family::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
             }
             #[cfg(feature = "sha512")]
             KeySet::Sha512(keys) => {
-                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+                run_family::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
             }
             #[cfg(feature = "ed25519")]
             KeySet::Ed25519(keys) => {
-                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+                run_family::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
             }
             #[cfg(feature = "p256")]
             KeySet::P256(keys) => {
-                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+                run_family::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
             }
             KeySet::Token(keys) => {
-                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+                run_family::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
             }
         }
     }

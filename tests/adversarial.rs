@@ -1428,10 +1428,11 @@ fn provider_violations(source: &str) -> Vec<String> {
             )),
         }
     }
-    if let Some((_, range)) = fns.iter().find(|(n, _)| n == "run") {
+    // The engine's two verifiers: any scheme, and the plain-body family.
+    for (run, range) in fns.iter().filter(|(n, _)| n == "run" || n == "run_plain") {
         let verify = &code[range.clone()];
         if !verify.contains("keys.verify(") {
-            problems.push("run does not call keys.verify".into());
+            problems.push(format!("{run} does not call keys.verify"));
         }
         for banned in [
             "sign(",
@@ -1450,7 +1451,7 @@ fn provider_violations(source: &str) -> Vec<String> {
             "memcmp",
         ] {
             if verify.contains(banned) {
-                problems.push(format!("run contains `{banned}`"));
+                problems.push(format!("{run} contains `{banned}`"));
             }
         }
     }
