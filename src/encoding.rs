@@ -45,6 +45,9 @@ fn base64url_length_problem(bytes: usize) -> &'static str {
 ///
 /// A static description of the problem: wrong length, or a byte that is not
 /// a hex digit of the accepted case.
+// Out of line: inlined into the decoder's callers, its tag was written one
+// way and read back another, a store-forwarding stall (measured with perf:
+// 7 % of the engine's own time at 64 bytes).
 #[inline(never)]
 pub(crate) fn hex_exact<const N: usize, const ANY_CASE: bool>(
     input: &[u8],

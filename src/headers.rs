@@ -184,6 +184,17 @@ pub fn lookup_in<'a, 'n>(
     found
 }
 
+/// Missing, once or repeated: the values a header map holds under one
+/// name, read no further than the second.
+#[inline]
+pub(crate) fn one_of<'a>(mut values: impl Iterator<Item = &'a [u8]>) -> Lookup<'a> {
+    match (values.next(), values.next()) {
+        (None, _) => Lookup::Missing,
+        (Some(value), None) => Lookup::One(value),
+        (Some(_), Some(_)) => Lookup::Repeated,
+    }
+}
+
 /// Whether two header names are equal, ASCII case-insensitively. Names of
 /// other lengths, the usual case, are told apart by their length alone,
 /// before the call to `eq_ignore_ascii_case` (which is not inlined).
@@ -200,12 +211,7 @@ macro_rules! http_header_map {
         $(#[$attr])*
         impl Headers for $map {
             fn lookup(&self, name: &str) -> Lookup<'_> {
-                let mut values = self.get_all(name).iter();
-                match (values.next(), values.next()) {
-                    (None, _) => Lookup::Missing,
-                    (Some(value), None) => Lookup::One(value.as_bytes()),
-                    (Some(_), Some(_)) => Lookup::Repeated,
-                }
+                one_of(self.get_all(name).iter().map(|value| value.as_bytes()))
             }
 
             fn each_value(&self, name: &str, each: &mut dyn FnMut(&[u8])) -> bool {
@@ -216,12 +222,11 @@ macro_rules! http_header_map {
             }
 
             fn content_length(&self) -> Lookup<'_> {
-                let mut values = self.get_all($content_length).iter();
-                match (values.next(), values.next()) {
-                    (None, _) => Lookup::Missing,
-                    (Some(value), None) => Lookup::One(value.as_bytes()),
-                    (Some(_), Some(_)) => Lookup::Repeated,
-                }
+                one_of(
+                    self.get_all($content_length)
+                        .iter()
+                        .map(|value| value.as_bytes()),
+                )
             }
         }
     };

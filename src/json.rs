@@ -103,10 +103,6 @@ pub(crate) fn top_level<'a, const N: usize>(
                 }
             });
             match wanted_at {
-                // A string, the usual member, read inline.
-                None if scan.peek() == Some(b'"') => {
-                    scan.string()?;
-                }
                 None => scan.skip_value()?,
                 Some(index) => {
                     if values[index] != Value::Absent {
@@ -319,7 +315,9 @@ impl<'a> Scanner<'a> {
     }
 
     /// Skips a member's value: a scalar directly, a container by
-    /// [`value_nested`](Scanner::value_nested).
+    /// [`value_nested`](Scanner::value_nested). Inline, so that the usual
+    /// member, a short string, is read in the member loop itself.
+    #[inline(always)]
     fn skip_value(&mut self) -> Result<(), Problem> {
         match self.peek() {
             Some(b'"') => self.string().map(|_| ()),

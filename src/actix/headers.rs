@@ -2,7 +2,7 @@
 
 use actix_web::http::header::HeaderMap;
 
-use crate::headers::lookup_in;
+use crate::headers::{lookup_in, one_of};
 use crate::{Headers, Lookup};
 
 /// Allocation-free, unlike `HeaderMap::get_all(&str)`, which builds an
@@ -21,12 +21,10 @@ impl Headers for HeaderMap {
 
     /// By its standard name: one hash lookup, no walk.
     fn content_length(&self) -> Lookup<'_> {
-        let mut values = self.get_all(actix_web::http::header::CONTENT_LENGTH);
-        match (values.next(), values.next()) {
-            (None, _) => Lookup::Missing,
-            (Some(value), None) => Lookup::One(value.as_bytes()),
-            (Some(_), Some(_)) => Lookup::Repeated,
-        }
+        one_of(
+            self.get_all(actix_web::http::header::CONTENT_LENGTH)
+                .map(|value| value.as_bytes()),
+        )
     }
 
     fn each_value(&self, name: &str, each: &mut dyn FnMut(&[u8])) -> bool {
