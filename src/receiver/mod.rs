@@ -216,16 +216,14 @@ impl<'a> Head<'a, http::HeaderMap> {
     /// a hyper server's per-connection service). None of them: no peer.
     #[must_use]
     pub fn from_parts(parts: &'a http::request::Parts) -> Self {
-        Head::new(
-            parts.method.as_str(),
-            parts
-                .uri
-                .path_and_query()
-                .map_or("/", |target| target.as_str()),
-            &parts.headers,
-        )
-        .with_peer(peer_in(&parts.extensions))
+        Head::new(parts.method.as_str(), target(&parts.uri), &parts.headers)
+            .with_peer(peer_in(&parts.extensions))
     }
+}
+
+/// The request target (path and query) of an `http` 1 URI.
+pub(crate) fn target(uri: &http::Uri) -> &str {
+    uri.path_and_query().map_or("/", |target| target.as_str())
 }
 
 /// The peer address an `http` 1 request's extensions carry; see

@@ -15,7 +15,7 @@ use tower_service::Service;
 use super::layer::RejectFn;
 use super::{ResponseBody, ResponseFuture};
 use crate::receiver::http_body::{read, BoxError};
-use crate::receiver::{peer_in, Answer, Head, Receiver, Step};
+use crate::receiver::{peer_in, target, Answer, Head, Receiver, Step};
 
 /// The service [`VerifyLayer`](super::VerifyLayer) wraps around `S`.
 ///
@@ -105,11 +105,6 @@ where
         let (parts, body) = request.into_parts();
         ResponseFuture::running(Box::pin(run(receiver, reject, inner, parts, body, peer)))
     }
-}
-
-/// The request target (path and query) of an `http` 1 URI.
-fn target(uri: &http::Uri) -> &str {
-    uri.path_and_query().map_or("/", |target| target.as_str())
 }
 
 /// Everything after [`Receiver::screen`] (`peer` is the address it saw).
