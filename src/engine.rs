@@ -992,18 +992,20 @@ fn header_stamp(scheme: &Scheme, inputs: &Inputs<'_>) -> Result<Option<Stamp>, E
     }
 }
 
-/// Verifies `incoming` under `scheme` with one algorithm's keys.
+/// Verifies `incoming` under `scheme` with one algorithm's keys: the
+/// header set, the timestamp, the content parts and the window as the
+/// scheme describes them.
 ///
 /// `PLAIN_BODY` is true only for a scheme of the plain-body family
 /// ([`Scheme::is_plain_body`]), which [`run_plain`] verifies in
-/// straight-line code; every other scheme runs in full ([`run`]).
+/// straight-line code instead.
 // Forced inline (like the helpers above it) only when optimised: without
 // optimisation, every inlined callee keeps its own stack slots, and the
 // frame outgrows small thread stacks (`tests/adversarial.rs` verifies on a
 // 64 KiB stack).
 #[cfg_attr(debug_assertions, inline)]
 #[cfg_attr(not(debug_assertions), inline(always))]
-fn run_family<'a, P: Primitive, const PLAIN_BODY: bool>(
+fn run<'a, P: Primitive, const PLAIN_BODY: bool>(
     keys: &P,
     scheme: &Scheme,
     name: &'static str,
@@ -1012,24 +1014,8 @@ fn run_family<'a, P: Primitive, const PLAIN_BODY: bool>(
     now: SystemTime,
 ) -> Result<Delivery<'a>, Error> {
     if PLAIN_BODY {
-        run_plain(keys, scheme, name, incoming, signature)
-    } else {
-        run(keys, scheme, name, incoming, signature, now)
+        return run_plain(keys, scheme, name, incoming, signature);
     }
-}
-
-/// Verifies `incoming` under any scheme: the header set, the timestamp,
-/// the content parts and the window as the scheme describes them.
-#[cfg_attr(debug_assertions, inline)]
-#[cfg_attr(not(debug_assertions), inline(always))]
-fn run<'a, P: Primitive>(
-    keys: &P,
-    scheme: &Scheme,
-    name: &'static str,
-    incoming: &Incoming<'a>,
-    signature: Option<Lookup<'a>>,
-    now: SystemTime,
-) -> Result<Delivery<'a>, Error> {
     let headers = incoming.headers;
     let body = incoming.body;
     let signature_header = scheme.signature.header();
@@ -1332,26 +1318,26 @@ impl<S: Sender> Verifier<S> {
     ) -> Result<Delivery<'a>, Error> {
         match &self.keys {
             KeySet::Sha256(keys) => {
-                run_family::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
             }
             #[cfg(feature = "sha1")]
             KeySet::Sha1(keys) => {
-                run_family::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
             }
             #[cfg(feature = "sha512")]
             KeySet::Sha512(keys) => {
-                run_family::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
             }
             #[cfg(feature = "ed25519")]
             KeySet::Ed25519(keys) => {
-                run_family::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
             }
             #[cfg(feature = "p256")]
             KeySet::P256(keys) => {
-                run_family::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
             }
             KeySet::Token(keys) => {
-                run_family::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
             }
         }
     }
