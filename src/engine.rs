@@ -26,7 +26,7 @@ use crate::incoming::Incoming;
 use crate::json::{self, Kind, Problem, Value};
 use crate::key::{Feed, MacKeys, TokenKeys};
 use crate::provider::{self, Outgoing};
-use crate::scheme::{Algorithm, Part, Scheme, Source, Syntax, TimestampSource, Unit};
+use crate::scheme::{Algorithm, Part, Scheme, Source, Syntax, Timestamp, TimestampSource, Unit};
 use crate::time;
 use crate::{Delivery, Error, Reply};
 
@@ -56,6 +56,18 @@ pub trait Sender: sealed::Sealed + Clone + Send + Sync + 'static {
 
     /// The scheme a new verifier starts with.
     fn scheme() -> Scheme;
+
+    /// The same scheme as a compile-time constant, for a sender whose
+    /// scheme is fixed (`scheme()` is then a copy of it). While a verifier's
+    /// scheme is this one (but for its tolerance), the engine verifies with
+    /// the constant, and the optimiser folds the scheme's interpretation
+    /// away: the verifier runs as straight-line code written for this
+    /// sender. `None` (the default) interprets the verifier's scheme.
+    #[doc(hidden)]
+    #[inline]
+    fn fixed() -> Option<&'static Scheme> {
+        None
+    }
 
     /// The sender's own checks after the signature and window matched,
     /// and its handshake answer.
@@ -544,13 +556,13 @@ fn timestamp_key_problems(key: &str) -> [&'static str; 4] {
 
 fn no_signature_problem(syntax: &Syntax) -> &'static str {
     match syntax {
-        Syntax::List { signature_key, .. } => match signature_key.as_str() {
+        Syntax::List { signature_key, .. } => match &**signature_key {
             "v1" => "no `v1=` signature",
             "h1" => "no `h1=` signature",
             "s" => "no `s=` signature",
             _ => "no signature under the accepted key",
         },
-        Syntax::Entries { version } => match version.as_str() {
+        Syntax::Entries { version } => match &**version {
             "v1" => "no `v1,` signature",
             "v1a" => "no `v1a,` signature",
             _ => "no signature of the accepted version",
@@ -910,24 +922,21 @@ fn read_inputs<'a>(
     Ok(())
 }
 
-/// The scheme whose header set the request uses: the fallback's when this
-/// one's signature header is absent and the fallback's is present. With a
-/// fallback, the chosen scheme's signature header has been looked up, and
-/// its lookup is returned so that it is not made twice.
-#[inline]
-fn select<'s, 'a>(
-    scheme: &'s Scheme,
-    headers: &'a dyn Headers,
-) -> (&'s Scheme, Option<Lookup<'a>>) {
+/// Whether the request uses the fallback's header set: when this scheme's
+/// signature header is absent and the fallback's is present. With a
+/// fallback, the chosen set's signature header has been looked up, and its
+/// lookup is returned so that it is not made twice.
+#[inline(always)]
+fn select<'a>(scheme: &Scheme, headers: &'a dyn Headers) -> (bool, Option<Lookup<'a>>) {
     let Some(fallback) = &scheme.fallback else {
-        return (scheme, None);
+        return (false, None);
     };
     match headers.lookup(scheme.signature.header().as_str()) {
         Lookup::Missing => match headers.lookup(fallback.signature.header().as_str()) {
-            Lookup::Missing => (scheme, Some(Lookup::Missing)),
-            found => (fallback, Some(found)),
+            Lookup::Missing => (false, Some(Lookup::Missing)),
+            found => (true, Some(found)),
         },
-        found => (scheme, Some(found)),
+        found => (false, Some(found)),
     }
 }
 
@@ -948,7 +957,7 @@ fn verify_parts<P: Primitive>(
     let headers = incoming.headers;
     let body = incoming.body;
     let mut parts: [&[u8]; MAX_PARTS] = [&[]; MAX_PARTS];
-    for (slot, part) in parts.iter_mut().zip(&scheme.content) {
+    for (slot, part) in parts.iter_mut().zip(scheme.content.iter()) {
         *slot = match part {
             Part::Body => body,
             Part::Literal(bytes) => bytes,
@@ -1008,6 +1017,7 @@ fn header_stamp(scheme: &Scheme, inputs: &Inputs<'_>) -> Result<Option<Stamp>, E
 fn run<'a, P: Primitive, const PLAIN_BODY: bool>(
     keys: &P,
     scheme: &Scheme,
+    window: Option<&Timestamp>,
     name: &'static str,
     incoming: &Incoming<'a>,
     signature: Option<Lookup<'a>>,
@@ -1056,7 +1066,7 @@ fn run<'a, P: Primitive, const PLAIN_BODY: bool>(
                     Syntax::List {
                         timestamp_key: Some(key),
                         ..
-                    } => key.as_str(),
+                    } => &**key,
                     _ => "",
                 };
                 stamp = Some(parse_stamp(text, ts.unit).ok_or_else(|| {
@@ -1087,7 +1097,7 @@ fn run<'a, P: Primitive, const PLAIN_BODY: bool>(
             stamp = Some(body_stamp(body, member, ts.unit)?);
         }
         if let Some(stamp) = stamp {
-            check_window(stamp, now, ts)?;
+            check_window(stamp, now, window.unwrap_or(ts))?;
         }
     }
     Ok(verified(
@@ -1181,7 +1191,10 @@ fn run_plain<'a, P: Primitive>(
 /// the keys.
 #[derive(Clone)]
 pub struct Verifier<S: Sender> {
-    pub(crate) scheme: Scheme,
+    scheme: Scheme,
+    /// `scheme` is `S::fixed()` but for its windows: verify with the
+    /// constant.
+    fixed: bool,
     pub(crate) keys: KeySet,
     pub(crate) spec: S,
 }
@@ -1213,7 +1226,7 @@ impl<S: Sender> Verifier<S> {
             encoding::key_bytes(secret, scheme.key, |key| KeySet::new(scheme.algorithm, key))?;
         let mut spec = spec;
         spec.keep_secret(secret)?;
-        Ok(Verifier { scheme, keys, spec })
+        Ok(Verifier::assemble(scheme, keys, spec))
     }
 
     /// A verifier whose key is `key` itself, bypassing the scheme's key
@@ -1221,7 +1234,28 @@ impl<S: Sender> Verifier<S> {
     pub(crate) fn build_raw(scheme: Scheme, spec: S, key: &[u8]) -> Result<Self, Error> {
         scheme.validate()?;
         let keys = KeySet::new(scheme.algorithm, key)?;
-        Ok(Verifier { scheme, keys, spec })
+        Ok(Verifier::assemble(scheme, keys, spec))
+    }
+
+    fn assemble(scheme: Scheme, keys: KeySet, spec: S) -> Self {
+        let fixed = Self::is_fixed(&scheme);
+        Verifier {
+            scheme,
+            fixed,
+            keys,
+            spec,
+        }
+    }
+
+    fn is_fixed(scheme: &Scheme) -> bool {
+        S::fixed().is_some_and(|fixed| fixed.same_but_windows(scheme))
+    }
+
+    /// The scheme, to change after the verifier is built (a provider's
+    /// option): it is interpreted from then on, not run as `S::fixed()`.
+    pub(crate) fn scheme_mut(&mut self) -> &mut Scheme {
+        self.fixed = false;
+        &mut self.scheme
     }
 
     /// Also accepts deliveries signed with `secret`, for rotating the
@@ -1251,6 +1285,7 @@ impl<S: Sender> Verifier<S> {
     /// provider's docs); no effect for a sender that signs no timestamp.
     pub fn tolerance(mut self, tolerance: Duration) -> Self {
         self.spec.set_tolerance(&mut self.scheme, tolerance);
+        self.fixed = Self::is_fixed(&self.scheme);
         self
     }
 
@@ -1308,36 +1343,76 @@ impl<S: Sender> Verifier<S> {
             .unwrap_or_else(|_| unreachable!("HMAC schemes always sign"))
     }
 
-    #[inline]
+    /// Verifies with `scheme`: the verifier's own, or `S::fixed()` while
+    /// that is the same but for its windows, which are always read from
+    /// the verifier's own (its tolerance).
+    #[inline(always)]
+    fn verify_as<'a>(
+        &self,
+        scheme: &Scheme,
+        incoming: &Incoming<'a>,
+        now: SystemTime,
+    ) -> Result<Delivery<'a>, Error> {
+        let (fell_back, signature) = select(scheme, incoming.headers);
+        // Two calls rather than one on a chosen pointer, so that each set
+        // of a constant scheme stays a constant.
+        match (&scheme.fallback, &self.scheme.fallback) {
+            (Some(fallback), Some(live)) if fell_back => {
+                self.verify_set(fallback, live, incoming, signature, now)
+            }
+            _ => self.verify_set(scheme, &self.scheme, incoming, signature, now),
+        }
+    }
+
+    /// Verifies with one header set's `scheme`, whose windows are `live`'s.
+    #[inline(always)]
+    fn verify_set<'a>(
+        &self,
+        scheme: &Scheme,
+        live: &Scheme,
+        incoming: &Incoming<'a>,
+        signature: Option<Lookup<'a>>,
+        now: SystemTime,
+    ) -> Result<Delivery<'a>, Error> {
+        let window = live.timestamp.as_ref();
+        if scheme.is_plain_body() {
+            self.verify_scheme::<true>(scheme, window, incoming, signature, now)
+        } else {
+            self.verify_scheme::<false>(scheme, window, incoming, signature, now)
+        }
+    }
+
+    #[inline(always)]
     fn verify_scheme<'a, const PLAIN_BODY: bool>(
         &self,
         scheme: &Scheme,
+        window: Option<&Timestamp>,
         incoming: &Incoming<'a>,
         signature: Option<Lookup<'a>>,
         now: SystemTime,
     ) -> Result<Delivery<'a>, Error> {
         match &self.keys {
             KeySet::Sha256(keys) => {
-                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+                run::<_, PLAIN_BODY>(keys, scheme, window, S::NAME, incoming, signature, now)
             }
             #[cfg(feature = "sha1")]
             KeySet::Sha1(keys) => {
-                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+                run::<_, PLAIN_BODY>(keys, scheme, window, S::NAME, incoming, signature, now)
             }
             #[cfg(feature = "sha512")]
             KeySet::Sha512(keys) => {
-                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+                run::<_, PLAIN_BODY>(keys, scheme, window, S::NAME, incoming, signature, now)
             }
             #[cfg(feature = "ed25519")]
             KeySet::Ed25519(keys) => {
-                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+                run::<_, PLAIN_BODY>(keys, scheme, window, S::NAME, incoming, signature, now)
             }
             #[cfg(feature = "p256")]
             KeySet::P256(keys) => {
-                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+                run::<_, PLAIN_BODY>(keys, scheme, window, S::NAME, incoming, signature, now)
             }
             KeySet::Token(keys) => {
-                run::<_, PLAIN_BODY>(keys, scheme, S::NAME, incoming, signature, now)
+                run::<_, PLAIN_BODY>(keys, scheme, window, S::NAME, incoming, signature, now)
             }
         }
     }
@@ -1372,20 +1447,21 @@ impl<S: Sender + fmt::Debug> crate::Provider for Verifier<S> {
         now: SystemTime,
     ) -> Result<Delivery<'a>, Error> {
         let keys = Keys(&self.keys);
-        let mut delivery = match self.spec.verify(&keys, &self.scheme, incoming, now) {
-            Some(result) => result?,
-            None => {
-                let (scheme, signature) = select(&self.scheme, incoming.headers);
-                if scheme.is_plain_body() {
-                    self.verify_scheme::<true>(scheme, incoming, signature, now)?
-                } else {
-                    self.verify_scheme::<false>(scheme, incoming, signature, now)?
-                }
-            }
+        let mut verified = match self.spec.verify(&keys, &self.scheme, incoming, now) {
+            Some(result) => result,
+            None => match S::fixed() {
+                // The same code with the scheme a constant: the optimiser
+                // folds every decision the scheme makes.
+                Some(fixed) if self.fixed => self.verify_as(fixed, incoming, now),
+                _ => self.verify_as(&self.scheme, incoming, now),
+            },
         };
-        self.spec
-            .finish_with_keys(&keys, &mut delivery, incoming, now)?;
-        Ok(delivery)
+        // Finished in place: the 176-byte delivery is not moved out of the
+        // result and back.
+        if let Ok(delivery) = &mut verified {
+            self.spec.finish_with_keys(&keys, delivery, incoming, now)?;
+        }
+        verified
     }
 
     fn reads_clock(&self) -> bool {
@@ -1427,7 +1503,7 @@ impl<S: Sender + fmt::Debug> crate::Provider for Verifier<S> {
             _ => None,
         };
         let mut parts: Vec<&[u8]> = Vec::with_capacity(scheme.content.len());
-        for part in &scheme.content {
+        for part in scheme.content.iter() {
             parts.push(match part {
                 Part::Body => outgoing.body,
                 Part::Literal(bytes) => bytes,
@@ -1603,4 +1679,81 @@ pub(crate) fn answer_challenge(
         value.into_bytes(),
     )
     .header("x-content-type-options", "nosniff")))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use super::*;
+    use crate::scheme::Encoding;
+    use crate::{github, shopify, slack, stripe, Provider};
+
+    /// Each sender with a constant scheme is built to run it, keeps running
+    /// it under a changed tolerance, and `scheme()` is that constant.
+    #[test]
+    fn fixed_senders_run_their_constant() {
+        fn check<S: Sender + Default>() {
+            let verifier = Verifier::<S>::new("secret").unwrap();
+            assert!(verifier.fixed, "{}", S::NAME);
+            assert_eq!(verifier.scheme(), S::fixed().unwrap(), "{}", S::NAME);
+            let verifier = verifier.tolerance(Duration::from_secs(10));
+            assert!(verifier.fixed, "{} after tolerance", S::NAME);
+        }
+        check::<github::Spec>();
+        check::<stripe::Spec>();
+        check::<slack::Spec>();
+        check::<shopify::Spec>();
+    }
+
+    /// The constant's own window is not the verifier's: a changed tolerance
+    /// still decides.
+    #[test]
+    fn the_fixed_path_reads_the_verifiers_tolerance() {
+        let at = 1_700_000_000;
+        let body = br#"{"id":"evt_1","type":"ping"}"#;
+        let stripe = stripe::Stripe::new("whsec_test").unwrap();
+        let signature = stripe.sign(at, body);
+        let headers = [("Stripe-Signature", signature.as_str())];
+        let later = |secs| UNIX_EPOCH + Duration::from_secs(at + secs);
+        assert!(stripe.verify_at(&headers, body, later(11)).is_ok());
+        let strict = stripe.tolerance(Duration::from_secs(10));
+        assert!(strict.fixed);
+        assert!(strict.verify_at(&headers, body, later(10)).is_ok());
+        assert_eq!(
+            strict.verify_at(&headers, body, later(11)).unwrap_err(),
+            Error::TimestampTooOld
+        );
+
+        let slack = slack::Slack::new("secret").unwrap();
+        let signature = slack.sign(at, body);
+        let stamp = at.to_string();
+        let headers = [
+            ("X-Slack-Signature", signature.as_str()),
+            ("X-Slack-Request-Timestamp", stamp.as_str()),
+        ];
+        assert!(slack.verify_at(&headers, body, later(11)).is_ok());
+        let strict = slack.tolerance(Duration::from_secs(10));
+        assert_eq!(
+            strict.verify_at(&headers, body, later(11)).unwrap_err(),
+            Error::TimestampTooOld
+        );
+    }
+
+    /// A scheme changed after the verifier is built is interpreted, not
+    /// the constant it started from.
+    #[test]
+    fn a_changed_scheme_leaves_the_fixed_path() {
+        let body = b"{}";
+        let mut github = github::GitHub::new("secret").unwrap();
+        let signature = github.sign(body);
+        let headers = [("X-Hub-Signature-256", signature.as_str())];
+        assert!(github.verify_at(&headers, body, UNIX_EPOCH).is_ok());
+        github.scheme_mut().encoding = Encoding::Base64;
+        assert!(!github.fixed);
+        assert!(matches!(
+            github.verify_at(&headers, body, UNIX_EPOCH).unwrap_err(),
+            Error::MalformedHeader { .. }
+        ));
+    }
 }

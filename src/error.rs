@@ -263,6 +263,11 @@ impl HeaderName {
         HeaderName(Repr::Static(name))
     }
 
+    /// `x-signature-256`, the header of [`Scheme::HMAC_SHA256`](crate::scheme::Scheme),
+    /// as a literal: a constant's fields must be literals to be replaced in
+    /// a constant (`Scheme { signature: …, ..Scheme::HMAC_SHA256 }`).
+    pub(crate) const X_SIGNATURE_256: HeaderName = HeaderName(Repr::Static("x-signature-256"));
+
     /// Wraps a name configured at run time; it is lowercased.
     pub(crate) fn shared(name: &str) -> Self {
         HeaderName(Repr::Shared(Arc::from(name.to_ascii_lowercase())))

@@ -40,7 +40,9 @@
 //! [`Error::InvalidConfig`], never a surprise
 //! at request time.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::ops::Deref;
 use std::time::Duration;
 
 use crate::error::HeaderName;
@@ -223,7 +225,7 @@ pub struct Timestamp {
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
 
 impl Timestamp {
-    fn at(source: TimestampSource) -> Self {
+    const fn at(source: TimestampSource) -> Self {
         Timestamp {
             source,
             unit: Unit::Seconds,
@@ -244,13 +246,13 @@ impl Timestamp {
     }
 
     /// [`Timestamp::header`] for a built-in, lowercase header name.
-    pub(crate) fn header_static(name: &'static str) -> Self {
+    pub(crate) const fn header_static(name: &'static str) -> Self {
         Self::at(TimestampSource::Header(HeaderName::from_static(name)))
     }
 
     /// The timestamp is the timestamp element of the signature list
     /// ([`Signature::timestamp_key`]: Stripe's `t`, Paddle's `ts`).
-    pub fn in_signature() -> Self {
+    pub const fn in_signature() -> Self {
         Self::at(TimestampSource::InSignature)
     }
 
@@ -258,12 +260,12 @@ impl Timestamp {
     /// body (Linear's `webhookTimestamp`): a JSON integer for
     /// [`Unit::Seconds`] and [`Unit::Millis`], a string for
     /// [`Unit::Rfc3339`].
-    pub fn body_member(name: &'static str) -> Self {
+    pub const fn body_member(name: &'static str) -> Self {
         Self::at(TimestampSource::Body(name))
     }
 
     /// The unit. Defaults to [`Unit::Seconds`].
-    pub fn unit(mut self, unit: Unit) -> Self {
+    pub const fn unit(mut self, unit: Unit) -> Self {
         self.unit = unit;
         self
     }
@@ -271,7 +273,7 @@ impl Timestamp {
     /// How far the timestamp may be from the clock, inclusive. Defaults to
     /// 5 minutes ([`DEFAULT_TOLERANCE`]). Seconds are compared in whole
     /// seconds, milliseconds and RFC 3339 times in whole milliseconds.
-    pub fn tolerance(mut self, tolerance: Duration) -> Self {
+    pub const fn tolerance(mut self, tolerance: Duration) -> Self {
         self.tolerance = tolerance;
         self
     }
@@ -281,7 +283,7 @@ impl Timestamp {
     /// and whose retries may carry an old timestamp (SendGrid). A verifier's
     /// [`tolerance`](crate::engine::Verifier::tolerance) turns a window on.
     /// Defaults to checking the window.
-    pub fn unbounded(mut self) -> Self {
+    pub const fn unbounded(mut self) -> Self {
         self.bounded = false;
         self
     }
@@ -289,7 +291,7 @@ impl Timestamp {
     /// Accepts timestamps any distance in the future, bounding only their
     /// age, as some senders' own libraries do. Defaults to refusing a
     /// timestamp more than the tolerance ahead of the clock.
-    pub fn allow_future(mut self) -> Self {
+    pub const fn allow_future(mut self) -> Self {
         self.future = false;
         self
     }
@@ -301,23 +303,23 @@ pub(crate) enum Syntax {
     /// `prefix` then the encoded signature (`sha256=<hex>`, `v0=<hex>`,
     /// or just `<base64>`).
     Plain {
-        prefix: String,
+        prefix: Cow<'static, str>,
         /// The error problem for a missing prefix.
         prefix_problem: &'static str,
         /// Further headers that may each carry a signature (Box's
         /// secondary, DocuSign's `-2` … `-N`).
-        also: Vec<HeaderName>,
+        also: Cow<'static, [HeaderName]>,
     },
     /// `key=value` elements split by `separator` (`t=…,v1=…`,
     /// `ts=…;h1=…`), any element under `signature_key` may match.
     List {
         separator: u8,
         trim: bool,
-        signature_key: String,
-        timestamp_key: Option<String>,
+        signature_key: Cow<'static, str>,
+        timestamp_key: Option<Cow<'static, str>>,
     },
     /// Space-separated `version,<signature>` entries (`v1,<b64> v1,<b64>`).
-    Entries { version: String },
+    Entries { version: Cow<'static, str> },
     /// The whole value is a shared token ([`Algorithm::SharedToken`]).
     Token,
 }
@@ -345,15 +347,37 @@ fn visible(text: &str, what: &'static str) -> Result<(), Error> {
 }
 
 /// The error problem for a missing prefix: built-in prefixes are named.
-pub(crate) fn prefix_problem(prefix: &str) -> &'static str {
-    match prefix {
-        "sha256=" => "expected the `sha256=` prefix",
-        "sha1=" => "expected the `sha1=` prefix",
-        "sha512=" => "expected the `sha512=` prefix",
-        "v0=" => "expected the `v0=` prefix",
-        "v1=" => "expected the `v1=` prefix",
-        _ => "expected the configured prefix",
+pub(crate) const fn prefix_problem(prefix: &str) -> &'static str {
+    const NAMED: [(&str, &str); 5] = [
+        ("sha256=", "expected the `sha256=` prefix"),
+        ("sha1=", "expected the `sha1=` prefix"),
+        ("sha512=", "expected the `sha512=` prefix"),
+        ("v0=", "expected the `v0=` prefix"),
+        ("v1=", "expected the `v1=` prefix"),
+    ];
+    let mut at = 0;
+    while at < NAMED.len() {
+        if same_bytes(NAMED[at].0.as_bytes(), prefix.as_bytes()) {
+            return NAMED[at].1;
+        }
+        at += 1;
     }
+    "expected the configured prefix"
+}
+
+/// `a == b`, at compile time.
+const fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut at = 0;
+    while at < a.len() {
+        if a[at] != b[at] {
+            return false;
+        }
+        at += 1;
+    }
+    true
 }
 
 impl Signature {
@@ -369,21 +393,21 @@ impl Signature {
         Ok(Signature {
             header: header_name(name)?,
             syntax: Syntax::Plain {
-                prefix: prefix.to_owned(),
+                prefix: Cow::Owned(prefix.to_owned()),
                 prefix_problem: prefix_problem(prefix),
-                also: Vec::new(),
+                also: Cow::Borrowed(&[]),
             },
         })
     }
 
     /// [`Signature::plain`] for a built-in header name and prefix.
-    pub(crate) fn plain_static(name: &'static str, prefix: &str) -> Self {
+    pub(crate) const fn plain_static(name: &'static str, prefix: &'static str) -> Self {
         Signature {
             header: HeaderName::from_static(name),
             syntax: Syntax::Plain {
-                prefix: prefix.to_owned(),
+                prefix: Cow::Borrowed(prefix),
                 prefix_problem: prefix_problem(prefix),
-                also: Vec::new(),
+                also: Cow::Borrowed(&[]),
             },
         }
     }
@@ -404,7 +428,7 @@ impl Signature {
         let name = header_name(name)?;
         match &mut self.syntax {
             Syntax::Plain { also, .. } if also.len() + 1 < crate::engine::MAX_SIGNATURES => {
-                also.push(name);
+                also.to_mut().push(name);
                 Ok(self)
             }
             Syntax::Plain { .. } => Err(Error::InvalidConfig(
@@ -460,7 +484,7 @@ impl Signature {
             syntax: Syntax::List {
                 separator,
                 trim: false,
-                signature_key: signature_key.to_owned(),
+                signature_key: Cow::Owned(signature_key.to_owned()),
                 timestamp_key: None,
             },
         })
@@ -469,14 +493,23 @@ impl Signature {
     /// [`Signature::list`] for a built-in, lowercase header name and a
     /// separator and key that [`Signature::list`] would accept (the
     /// built-in providers' constants; not checked again here).
-    pub(crate) fn list_static(name: &'static str, separator: u8, signature_key: &str) -> Self {
+    pub(crate) const fn list_static(
+        name: &'static str,
+        separator: u8,
+        signature_key: &'static str,
+        timestamp_key: Option<&'static str>,
+    ) -> Self {
+        let timestamp_key = match timestamp_key {
+            Some(key) => Some(Cow::Borrowed(key)),
+            None => None,
+        };
         Signature {
             header: HeaderName::from_static(name),
             syntax: Syntax::List {
                 separator,
                 trim: false,
-                signature_key: signature_key.to_owned(),
-                timestamp_key: None,
+                signature_key: Cow::Borrowed(signature_key),
+                timestamp_key,
             },
         }
     }
@@ -491,7 +524,7 @@ impl Signature {
     /// verifier.
     pub fn timestamp_key(mut self, key: &str) -> Self {
         if let Syntax::List { timestamp_key, .. } = &mut self.syntax {
-            *timestamp_key = Some(key.to_owned());
+            *timestamp_key = Some(Cow::Owned(key.to_owned()));
         }
         self
     }
@@ -499,7 +532,7 @@ impl Signature {
     /// Trims spaces and tabs around the elements of a [`Signature::list`]
     /// (WorkOS writes `t=…, v1=…`). Defaults to untrimmed, as Stripe's
     /// libraries read. Ignored by other syntaxes.
-    pub fn trim(mut self) -> Self {
+    pub const fn trim(mut self) -> Self {
         if let Syntax::List { trim, .. } = &mut self.syntax {
             *trim = true;
         }
@@ -526,7 +559,7 @@ impl Signature {
         Ok(Signature {
             header: header_name(name)?,
             syntax: Syntax::Entries {
-                version: version.to_owned(),
+                version: Cow::Owned(version.to_owned()),
             },
         })
     }
@@ -546,7 +579,7 @@ impl Signature {
     }
 
     /// [`Signature::token`] for a built-in, lowercase header name.
-    pub(crate) fn token_static(name: &'static str) -> Self {
+    pub(crate) const fn token_static(name: &'static str) -> Self {
         Signature {
             header: HeaderName::from_static(name),
             syntax: Syntax::Token,
@@ -653,6 +686,13 @@ pub(crate) enum Source {
 #[must_use]
 pub struct Id(pub(crate) Source);
 
+impl Source {
+    /// [`Source::Header`] of a built-in, lowercase header name.
+    pub(crate) const fn header(name: &'static str) -> Self {
+        Source::Header(HeaderName::from_static(name))
+    }
+}
+
 impl Id {
     /// The value of the header `name`, which the signature does **not**
     /// cover (GitHub's `X-GitHub-Delivery`).
@@ -665,12 +705,12 @@ impl Id {
     }
 
     /// [`Id::header`] for a built-in, lowercase header name.
-    pub(crate) fn header_static(name: &'static str) -> Self {
+    pub(crate) const fn header_static(name: &'static str) -> Self {
         Id(Source::Header(HeaderName::from_static(name)))
     }
 
     /// [`Id::signed_header`] for a built-in, lowercase header name.
-    pub(crate) fn signed_header_static(name: &'static str) -> Self {
+    pub(crate) const fn signed_header_static(name: &'static str) -> Self {
         Id(Source::SignedHeader(HeaderName::from_static(name)))
     }
 
@@ -687,14 +727,14 @@ impl Id {
 
     /// A top-level string member of the signed JSON body (Stripe's `id`),
     /// read when asked for.
-    pub fn body_member(name: &'static str) -> Self {
+    pub const fn body_member(name: &'static str) -> Self {
         Id(Source::Body(name))
     }
 
     /// A top-level non-negative integer member of the signed JSON body
     /// (Telegram's `update_id`), read when asked for: its digits, exactly
     /// as the sender wrote them, are the id.
-    pub fn body_integer(name: &'static str) -> Self {
+    pub const fn body_integer(name: &'static str) -> Self {
         Id(Source::BodyInteger(name))
     }
 }
@@ -763,7 +803,7 @@ pub struct Scheme {
     pub(crate) algorithm: Algorithm,
     pub(crate) signature: Signature,
     pub(crate) encoding: Encoding,
-    pub(crate) content: Vec<Part>,
+    pub(crate) content: Cow<'static, [Part]>,
     pub(crate) timestamp: Option<Timestamp>,
     pub(crate) key: KeyFormat,
     pub(crate) id: Source,
@@ -776,7 +816,7 @@ pub struct Scheme {
     /// Another set of header names the sender may use instead (Svix's
     /// `svix-*` for `webhook-*`): chosen when this scheme's signature
     /// header is absent and the other's is present, never mixed.
-    pub(crate) fallback: Option<Box<Scheme>>,
+    pub(crate) fallback: Option<Fallback>,
     /// The unsigned GET challenge the sender makes, if any.
     pub(crate) challenge: Option<Challenge>,
     /// The content may leave out the body: only for built-in senders whose
@@ -784,11 +824,53 @@ pub struct Scheme {
     pub(crate) body_covered_elsewhere: bool,
 }
 
+/// The header set a scheme falls back to ([`Scheme::fallback`]): a
+/// built-in's, fixed at compile time, or one built at run time.
+#[derive(Debug, Clone)]
+pub(crate) enum Fallback {
+    Static(&'static Scheme),
+    Owned(Box<Scheme>),
+}
+
+impl Deref for Fallback {
+    type Target = Scheme;
+
+    fn deref(&self) -> &Scheme {
+        match self {
+            Fallback::Static(scheme) => scheme,
+            Fallback::Owned(scheme) => scheme,
+        }
+    }
+}
+
+/// Compares the schemes, wherever they live.
+impl PartialEq for Fallback {
+    fn eq(&self, other: &Fallback) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Fallback {}
+
+impl Fallback {
+    /// The scheme, to change (a verifier's tolerance): a static one is
+    /// copied first.
+    pub(crate) fn to_mut(&mut self) -> &mut Scheme {
+        if let Fallback::Static(scheme) = *self {
+            *self = Fallback::Owned(Box::new(scheme.clone()));
+        }
+        match self {
+            Fallback::Owned(scheme) => scheme,
+            Fallback::Static(_) => unreachable!("made owned above"),
+        }
+    }
+}
+
 impl Scheme {
     /// An HMAC-SHA256 scheme over the raw body with the header
     /// `X-Signature-256: sha256=<hex>`, the secret as typed, no timestamp,
     /// id or event. Change what differs with the setters.
-    pub fn hmac_sha256() -> Self {
+    pub const fn hmac_sha256() -> Self {
         Self::new(Algorithm::HmacSha256)
     }
 
@@ -825,23 +907,40 @@ impl Scheme {
     }
 
     /// A scheme of `algorithm`, otherwise as [`Scheme::hmac_sha256`].
-    pub fn new(algorithm: Algorithm) -> Self {
+    pub const fn new(algorithm: Algorithm) -> Self {
         Scheme {
             algorithm,
-            signature: Signature::plain_static("x-signature-256", "sha256="),
-            encoding: Encoding::Hex,
-            content: vec![Part::Body],
-            timestamp: None,
-            key: KeyFormat::AsTyped,
-            id: Source::None,
-            event: Source::None,
-            signature_last: false,
-            ping_event: None,
-            fallback: None,
-            challenge: None,
-            body_covered_elsewhere: false,
+            ..Self::HMAC_SHA256
         }
     }
+
+    /// [`Scheme::hmac_sha256`] as a constant whose fields are literals, so
+    /// that a built-in's fixed scheme ([`Sender::fixed`](crate::engine::Sender::fixed))
+    /// is written as `static SCHEME: Scheme = Scheme { …, ..Scheme::HMAC_SHA256 }`
+    /// (a field replaced in a constant must not need a destructor run,
+    /// which only a literal shows).
+    pub(crate) const HMAC_SHA256: Scheme = Scheme {
+        algorithm: Algorithm::HmacSha256,
+        signature: Signature {
+            header: HeaderName::X_SIGNATURE_256,
+            syntax: Syntax::Plain {
+                prefix: Cow::Borrowed("sha256="),
+                prefix_problem: "expected the `sha256=` prefix",
+                also: Cow::Borrowed(&[]),
+            },
+        },
+        encoding: Encoding::Hex,
+        content: Cow::Borrowed(&[Part::Body]),
+        timestamp: None,
+        key: KeyFormat::AsTyped,
+        id: Source::None,
+        event: Source::None,
+        signature_last: false,
+        ping_event: None,
+        fallback: None,
+        challenge: None,
+        body_covered_elsewhere: false,
+    };
 
     /// Where the signature is. Defaults to `X-Signature-256: sha256=<…>`.
     pub fn signature(mut self, signature: Signature) -> Self {
@@ -850,7 +949,7 @@ impl Scheme {
     }
 
     /// How the signature is encoded. Defaults to [`Encoding::Hex`].
-    pub fn encoding(mut self, encoding: Encoding) -> Self {
+    pub const fn encoding(mut self, encoding: Encoding) -> Self {
         self.encoding = encoding;
         self
     }
@@ -859,7 +958,7 @@ impl Scheme {
     /// signature that does not cover the body would verify any body).
     /// Defaults to `[Part::Body]`.
     pub fn content(mut self, parts: impl IntoIterator<Item = Part>) -> Self {
-        self.content = parts.into_iter().collect();
+        self.content = Cow::Owned(parts.into_iter().collect());
         self
     }
 
@@ -870,7 +969,7 @@ impl Scheme {
     }
 
     /// How the secret becomes the key. Defaults to [`KeyFormat::AsTyped`].
-    pub fn key(mut self, key: KeyFormat) -> Self {
+    pub const fn key(mut self, key: KeyFormat) -> Self {
         self.key = key;
         self
     }
@@ -891,7 +990,7 @@ impl Scheme {
 
     /// The event name of the sender's connectivity check
     /// ([`Delivery::is_ping`](crate::Delivery::is_ping)). Defaults to none.
-    pub fn ping_event(mut self, event: &'static str) -> Self {
+    pub const fn ping_event(mut self, event: &'static str) -> Self {
         self.ping_event = Some(event);
         self
     }
@@ -903,13 +1002,13 @@ impl Scheme {
         self
     }
 
-    pub(crate) fn signature_last(mut self) -> Self {
+    pub(crate) const fn signature_last(mut self) -> Self {
         self.signature_last = true;
         self
     }
 
     pub(crate) fn fallback(mut self, other: Scheme) -> Self {
-        self.fallback = Some(Box::new(other));
+        self.fallback = Some(Fallback::Owned(Box::new(other)));
         self
     }
 
@@ -954,9 +1053,29 @@ impl Scheme {
     /// For a built-in sender whose own code covers the body another way:
     /// the content may leave out [`Part::Body`].
     #[allow(dead_code)]
-    pub(crate) fn body_covered_elsewhere(mut self) -> Self {
+    pub(crate) const fn body_covered_elsewhere(mut self) -> Self {
         self.body_covered_elsewhere = true;
         self
+    }
+
+    /// Whether `self` and `other` are the same scheme but for their
+    /// timestamp windows (tolerance, bound, direction), as a verifier's
+    /// `tolerance` changes them.
+    pub(crate) fn same_but_windows(&self, other: &Scheme) -> bool {
+        let mut probe = self.clone();
+        probe.copy_windows(other);
+        probe == *other
+    }
+
+    fn copy_windows(&mut self, from: &Scheme) {
+        if let (Some(to), Some(from)) = (&mut self.timestamp, &from.timestamp) {
+            to.tolerance = from.tolerance;
+            to.bounded = from.bounded;
+            to.future = from.future;
+        }
+        if let (Some(to), Some(from)) = (&mut self.fallback, &from.fallback) {
+            to.to_mut().copy_windows(from);
+        }
     }
 
     /// Checks that the scheme is complete and consistent.

@@ -81,8 +81,8 @@ impl Verifier<Spec> {
     ///
     /// [`Error::InvalidConfig`] when `name` is not a valid HTTP field name.
     pub fn signature_header(mut self, name: &str) -> Result<Self, Error> {
-        let syntax = self.scheme.signature.syntax.clone();
-        self.scheme.signature = Signature {
+        let syntax = self.scheme().signature.syntax.clone();
+        self.scheme_mut().signature = Signature {
             syntax,
             ..Signature::plain(name, "")?
         };
@@ -98,13 +98,13 @@ impl Verifier<Spec> {
     /// visible ASCII (it could never appear in a header value), or the
     /// scheme's signature is not a plain value.
     pub fn prefix(mut self, prefix: &str) -> Result<Self, Error> {
-        let Syntax::Plain { .. } = self.scheme.signature.syntax else {
+        let Syntax::Plain { .. } = self.scheme().signature.syntax else {
             return Err(Error::InvalidConfig(
                 "a prefix applies to a plain signature value",
             ));
         };
-        let header = self.scheme.signature.header.clone();
-        self.scheme.signature = Signature {
+        let header = self.scheme().signature.header.clone();
+        self.scheme_mut().signature = Signature {
             header,
             ..Signature::plain("x", prefix)?
         };
@@ -114,7 +114,7 @@ impl Verifier<Spec> {
     /// How the signature is encoded. Defaults to [`Encoding::Hex`] (either
     /// case).
     pub fn encoding(mut self, encoding: Encoding) -> Self {
-        self.scheme.encoding = encoding;
+        self.scheme_mut().encoding = encoding;
         self
     }
 
@@ -126,7 +126,7 @@ impl Verifier<Spec> {
     ///
     /// [`Error::InvalidConfig`] when `name` is not a valid HTTP field name.
     pub fn id_header(mut self, name: &str) -> Result<Self, Error> {
-        self.scheme = self.scheme.id(Id::header(name)?);
+        self.scheme_mut().id = Id::header(name)?.0;
         Ok(self)
     }
 
@@ -138,7 +138,7 @@ impl Verifier<Spec> {
     ///
     /// [`Error::InvalidConfig`] when `name` is not a valid HTTP field name.
     pub fn event_header(mut self, name: &str) -> Result<Self, Error> {
-        self.scheme = self.scheme.event(Id::header(name)?);
+        self.scheme_mut().event = Id::header(name)?.0;
         Ok(self)
     }
 
@@ -151,8 +151,8 @@ impl Verifier<Spec> {
     /// sign: its signature is empty.
     #[must_use]
     pub fn sign(&self, body: &[u8]) -> String {
-        let prefix = match &self.scheme.signature.syntax {
-            Syntax::Plain { prefix, .. } => prefix.as_str(),
+        let prefix = match &self.scheme().signature.syntax {
+            Syntax::Plain { prefix, .. } => &**prefix,
             _ => "",
         };
         let tag = self.sign_parts(&[body]).unwrap_or_else(|_| String::new());

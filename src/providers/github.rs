@@ -31,7 +31,7 @@
 //! ```
 
 use crate::engine::{sealed, Sender, Verifier};
-use crate::scheme::{Encoding, Id, Scheme, Signature};
+use crate::scheme::{Encoding, Scheme, Signature, Source};
 use crate::Delivery;
 
 /// The signature header, `X-Hub-Signature-256`.
@@ -53,6 +53,17 @@ const NAME: &str = "github";
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Spec;
 
+/// GitHub's scheme: `X-Hub-Signature-256: sha256=<lowercase hex>` over
+/// the body; the delivery id and event in headers; `ping` answered.
+const SCHEME: &Scheme = &Scheme {
+    signature: Signature::plain_static(SIGNATURE_HEADER, "sha256="),
+    encoding: Encoding::HexLower,
+    id: Source::header(DELIVERY_HEADER),
+    event: Source::header(EVENT_HEADER),
+    ping_event: Some("ping"),
+    ..Scheme::HMAC_SHA256
+};
+
 impl sealed::Sealed for Spec {}
 
 impl Sender for Spec {
@@ -63,12 +74,11 @@ impl Sender for Spec {
     /// id and event from unsigned headers; `ping` is the connectivity
     /// check.
     fn scheme() -> Scheme {
-        Scheme::hmac_sha256()
-            .signature(Signature::plain_static(SIGNATURE_HEADER, "sha256="))
-            .encoding(Encoding::HexLower)
-            .id(Id::header_static(DELIVERY_HEADER))
-            .event(Id::header_static(EVENT_HEADER))
-            .ping_event("ping")
+        SCHEME.clone()
+    }
+
+    fn fixed() -> Option<&'static Scheme> {
+        Some(SCHEME)
     }
 }
 

@@ -93,7 +93,7 @@ fn signing_scheme() -> Scheme {
         .signature(Signature {
             header: HeaderName::from_static(SIGNATURE_HEADER),
             syntax: Syntax::Entries {
-                version: "v1".to_owned(),
+                version: std::borrow::Cow::Borrowed("v1"),
             },
         })
         .encoding(Encoding::Base64)
@@ -167,7 +167,7 @@ impl Verifier<Spec> {
     /// than comparing a secret token).
     #[must_use]
     pub fn is_signing(&self) -> bool {
-        self.scheme.timestamp.is_some()
+        self.scheme().timestamp.is_some()
     }
 }
 

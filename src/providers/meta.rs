@@ -101,7 +101,7 @@ impl Verifier<Spec> {
     /// leaves the challenge off, since it would match a request that
     /// carries none.
     pub fn verify_token(mut self, token: &str) -> Self {
-        self.scheme.challenge = (!token.is_empty()).then(|| {
+        self.scheme_mut().challenge = (!token.is_empty()).then(|| {
             Challenge::query(CHALLENGE_PARAM)
                 .expect(MODE_PARAM, "subscribe")
                 .expect(VERIFY_TOKEN_PARAM, token)

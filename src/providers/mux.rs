@@ -66,7 +66,12 @@ impl Sender for Spec {
     /// type from the body.
     fn scheme() -> Scheme {
         Scheme::hmac_sha256()
-            .signature(Signature::list_static(SIGNATURE_HEADER, b',', "v1").timestamp_key("t"))
+            .signature(Signature::list_static(
+                SIGNATURE_HEADER,
+                b',',
+                "v1",
+                Some("t"),
+            ))
             .encoding(Encoding::HexLower)
             .content([Part::Timestamp, Part::literal("."), Part::Body])
             .timestamp(Timestamp::in_signature().tolerance(DEFAULT_TOLERANCE))

@@ -71,7 +71,12 @@ impl Sender for Spec {
     /// and type from the body.
     fn scheme() -> Scheme {
         Scheme::hmac_sha256()
-            .signature(Signature::list_static(SIGNATURE_HEADER, b';', "h1").timestamp_key("ts"))
+            .signature(Signature::list_static(
+                SIGNATURE_HEADER,
+                b';',
+                "h1",
+                Some("ts"),
+            ))
             .encoding(Encoding::HexLower)
             .content([Part::Timestamp, Part::literal(":"), Part::Body])
             .timestamp(Timestamp::in_signature().tolerance(DEFAULT_TOLERANCE))

@@ -50,9 +50,9 @@ use std::time::SystemTime;
 
 use crate::engine::{sealed, Sender, Verifier};
 use crate::error::HeaderName;
-use crate::headers::Lookup;
+use crate::headers::{Headers, Lookup};
 use crate::provider::{self, Outgoing};
-use crate::scheme::{Encoding, Id, Scheme, Signature};
+use crate::scheme::{Encoding, Fallback, Scheme, Signature, Source};
 use crate::{Delivery, Error, Incoming};
 
 /// The signature header, `X-Shopify-Hmac-Sha256`.
@@ -106,50 +106,72 @@ impl Default for Spec {
 /// unprefixed signature.
 const OLD_METADATA: [&str; 3] = [TOPIC_HEADER, WEBHOOK_ID_HEADER, EVENT_ID_HEADER];
 
+/// Shopify's scheme: `X-Shopify-Hmac-Sha256: <base64>` over the raw body;
+/// id and topic from unsigned headers; or else the unprefixed set
+/// ([`UNPREFIXED`]).
+const SCHEME: &Scheme = &Scheme {
+    signature: Signature::plain_static(SIGNATURE_HEADER, ""),
+    encoding: Encoding::Base64,
+    id: Source::header(WEBHOOK_ID_HEADER),
+    event: Source::header(TOPIC_HEADER),
+    fallback: Some(Fallback::Static(UNPREFIXED)),
+    ..Scheme::HMAC_SHA256
+};
+
+/// The unprefixed set: `Shopify-Hmac-Sha256`, `Shopify-Event-Id` and
+/// `Shopify-Topic`.
+const UNPREFIXED: &Scheme = &Scheme {
+    signature: Signature::plain_static(NEW_SIGNATURE_HEADER, ""),
+    encoding: Encoding::Base64,
+    id: Source::header(NEW_EVENT_ID_HEADER),
+    event: Source::header(NEW_TOPIC_HEADER),
+    ..Scheme::HMAC_SHA256
+};
+
+/// Refuses `X-Shopify-*` metadata beside the unprefixed set.
+#[inline(never)]
+fn unmixed(headers: &dyn Headers) -> Result<(), Error> {
+    for name in OLD_METADATA {
+        if headers.lookup(name) != Lookup::Missing {
+            return Err(Error::MalformedHeader {
+                name: HeaderName::from_static(name),
+                problem:
+                    "comes with the unprefixed `shopify-hmac-sha256`: the header sets are not mixed",
+            });
+        }
+    }
+    Ok(())
+}
+
 impl sealed::Sealed for Spec {}
 
 impl Sender for Spec {
     const NAME: &'static str = "shopify";
     const TYPE_NAME: &'static str = "Shopify";
 
-    /// `X-Shopify-Hmac-Sha256: <base64>` over the raw body; id and topic
-    /// from unsigned headers.
     fn scheme() -> Scheme {
-        Scheme::hmac_sha256()
-            .signature(Signature::plain_static(SIGNATURE_HEADER, ""))
-            .encoding(Encoding::Base64)
-            .id(Id::header_static(WEBHOOK_ID_HEADER))
-            .event(Id::header_static(TOPIC_HEADER))
-            .fallback(
-                Scheme::hmac_sha256()
-                    .signature(Signature::plain_static(NEW_SIGNATURE_HEADER, ""))
-                    .encoding(Encoding::Base64)
-                    .id(Id::header_static(NEW_EVENT_ID_HEADER))
-                    .event(Id::header_static(NEW_TOPIC_HEADER)),
-            )
+        SCHEME.clone()
+    }
+
+    fn fixed() -> Option<&'static Scheme> {
+        Some(SCHEME)
     }
 
     /// An unprefixed signature with `X-Shopify-*` metadata mixes the sets.
+    #[inline]
     fn finish<'a>(
         &self,
         delivery: &mut Delivery<'a>,
         incoming: &Incoming<'a>,
         _now: SystemTime,
     ) -> Result<(), Error> {
-        let headers = incoming.headers();
         // Only the unprefixed set (its id header tells) can be mixed; the
         // common `X-Shopify-*` delivery costs no further lookup.
         if delivery.id_header() == Some(NEW_EVENT_ID_HEADER) {
-            for name in OLD_METADATA {
-                if headers.lookup(name) != Lookup::Missing {
-                    return Err(Error::MalformedHeader {
-                        name: HeaderName::from_static(name),
-                        problem: "comes with the unprefixed `shopify-hmac-sha256`: the header sets are not mixed",
-                    });
-                }
-            }
+            unmixed(incoming.headers())
+        } else {
+            Ok(())
         }
-        Ok(())
     }
 
     /// The shop and API version, which Shopify's own libraries require.

@@ -39,11 +39,12 @@
 //! # Ok::<(), hooksig::Error>(())
 //! ```
 
+use std::borrow::Cow;
 use std::time::{Duration, SystemTime};
 
 use crate::delivery::ReplyPlan;
 use crate::engine::{sealed, Sender, Verifier};
-use crate::scheme::{Encoding, Id, Part, Scheme, Signature, Timestamp};
+use crate::scheme::{Encoding, Part, Scheme, Signature, Source, Timestamp};
 use crate::{Delivery, Error, Incoming};
 
 /// The signature header, `X-Slack-Signature`.
@@ -66,27 +67,36 @@ pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Spec;
 
+/// Slack's scheme: `X-Slack-Signature: v0=<hex>` over
+/// `v0:{timestamp}:{body}`, with the timestamp in
+/// `X-Slack-Request-Timestamp`; id and type from the signed body.
+const SCHEME: &Scheme = &Scheme {
+    signature: Signature::plain_static(SIGNATURE_HEADER, "v0="),
+    encoding: Encoding::HexLower,
+    content: Cow::Borrowed(&[
+        Part::literal("v0:"),
+        Part::Timestamp,
+        Part::literal(":"),
+        Part::Body,
+    ]),
+    timestamp: Some(Timestamp::header_static(TIMESTAMP_HEADER).tolerance(DEFAULT_TOLERANCE)),
+    id: Source::Body(ID_FIELD),
+    event: Source::Body(EVENT_FIELD),
+    ..Scheme::HMAC_SHA256
+};
+
 impl sealed::Sealed for Spec {}
 
 impl Sender for Spec {
     const NAME: &'static str = "slack";
     const TYPE_NAME: &'static str = "Slack";
 
-    /// `X-Slack-Signature: v0=<hex>` over `v0:{timestamp}:{body}`, with the
-    /// timestamp in `X-Slack-Request-Timestamp`.
     fn scheme() -> Scheme {
-        Scheme::hmac_sha256()
-            .signature(Signature::plain_static(SIGNATURE_HEADER, "v0="))
-            .encoding(Encoding::HexLower)
-            .content([
-                Part::literal("v0:"),
-                Part::Timestamp,
-                Part::literal(":"),
-                Part::Body,
-            ])
-            .timestamp(Timestamp::header_static(TIMESTAMP_HEADER).tolerance(DEFAULT_TOLERANCE))
-            .id(Id::body_member(ID_FIELD))
-            .event(Id::body_member(EVENT_FIELD))
+        SCHEME.clone()
+    }
+
+    fn fixed() -> Option<&'static Scheme> {
+        Some(SCHEME)
     }
 
     /// A verified `url_verification` is answered with its `challenge`, as

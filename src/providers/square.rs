@@ -117,7 +117,7 @@ impl Verifier<Spec> {
     /// signed).
     pub fn notification_url(mut self, url: &str) -> Result<Self, Error> {
         check_url(url)?;
-        self.scheme.content = vec![Part::configured(url), Part::Body];
+        self.scheme_mut().content = vec![Part::configured(url), Part::Body].into();
         Ok(self)
     }
 

@@ -130,7 +130,7 @@ fn names(id: &'static str, timestamp: &'static str, signature: &'static str) -> 
 /// names.
 fn names_of(
     algorithm: Algorithm,
-    version: &str,
+    version: &'static str,
     id: &'static str,
     timestamp: &'static str,
     signature: &'static str,
@@ -139,7 +139,7 @@ fn names_of(
         .signature(Signature {
             header: HeaderName::from_static(signature),
             syntax: Syntax::Entries {
-                version: version.to_owned(),
+                version: std::borrow::Cow::Borrowed(version),
             },
         })
         .encoding(Encoding::Base64)
@@ -181,7 +181,11 @@ impl Sender for Spec {
             if let Some(ts) = &mut scheme.timestamp {
                 ts.tolerance = tolerance;
             }
-            if let Some(ts) = scheme.fallback.as_mut().and_then(|f| f.timestamp.as_mut()) {
+            if let Some(ts) = scheme
+                .fallback
+                .as_mut()
+                .and_then(|f| f.to_mut().timestamp.as_mut())
+            {
                 ts.tolerance = tolerance;
             }
         }
@@ -322,8 +326,8 @@ impl Verifier<Spec> {
         }
         let timestamp = unix_secs.to_string();
         let tag = self.sign_parts(&[id.as_bytes(), b".", timestamp.as_bytes(), b".", body])?;
-        let version = match &self.scheme.signature.syntax {
-            Syntax::Entries { version } => version.as_str(),
+        let version = match &self.scheme().signature.syntax {
+            Syntax::Entries { version } => &**version,
             _ => "v1",
         };
         Ok(format!("{version},{tag}"))

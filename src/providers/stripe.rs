@@ -49,10 +49,11 @@
 //! # Ok::<(), hooksig::Error>(())
 //! ```
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use crate::engine::{sealed, Sender, Verifier};
-use crate::scheme::{Encoding, Id, Part, Scheme, Signature, Syntax, Timestamp};
+use crate::scheme::{Encoding, Part, Scheme, Signature, Source, Timestamp};
 
 /// The signature header, `Stripe-Signature`.
 pub const SIGNATURE_HEADER: &str = "stripe-signature";
@@ -72,30 +73,30 @@ pub const MAX_SIGNATURES: usize = crate::engine::MAX_SIGNATURES;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Spec;
 
+/// Stripe's scheme: `Stripe-Signature: t=<s>,v1=<hex>[,v1=…]` over
+/// `{t}.{body}`; id and type from the signed body.
+const SCHEME: &Scheme = &Scheme {
+    signature: Signature::list_static(SIGNATURE_HEADER, b',', "v1", Some("t")),
+    encoding: Encoding::HexLower,
+    content: Cow::Borrowed(&[Part::Timestamp, Part::literal("."), Part::Body]),
+    timestamp: Some(Timestamp::in_signature().tolerance(DEFAULT_TOLERANCE)),
+    id: Source::Body(ID_FIELD),
+    event: Source::Body(EVENT_FIELD),
+    ..Scheme::HMAC_SHA256
+};
+
 impl sealed::Sealed for Spec {}
 
 impl Sender for Spec {
     const NAME: &'static str = "stripe";
     const TYPE_NAME: &'static str = "Stripe";
 
-    /// `Stripe-Signature: t=<s>,v1=<hex>[,v1=…]` over `{t}.{body}`; id and
-    /// type from the signed body.
     fn scheme() -> Scheme {
-        Scheme::hmac_sha256()
-            .signature(Signature {
-                header: crate::error::HeaderName::from_static(SIGNATURE_HEADER),
-                syntax: Syntax::List {
-                    separator: b',',
-                    trim: false,
-                    signature_key: "v1".to_owned(),
-                    timestamp_key: Some("t".to_owned()),
-                },
-            })
-            .encoding(Encoding::HexLower)
-            .content([Part::Timestamp, Part::literal("."), Part::Body])
-            .timestamp(Timestamp::in_signature().tolerance(DEFAULT_TOLERANCE))
-            .id(Id::body_member(ID_FIELD))
-            .event(Id::body_member(EVENT_FIELD))
+        SCHEME.clone()
+    }
+
+    fn fixed() -> Option<&'static Scheme> {
+        Some(SCHEME)
     }
 }
 

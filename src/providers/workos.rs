@@ -67,11 +67,7 @@ impl Sender for Spec {
     /// `{t}.{body}`; id and event from the body.
     fn scheme() -> Scheme {
         Scheme::hmac_sha256()
-            .signature(
-                Signature::list_static(SIGNATURE_HEADER, b',', "v1")
-                    .trim()
-                    .timestamp_key("t"),
-            )
+            .signature(Signature::list_static(SIGNATURE_HEADER, b',', "v1", Some("t")).trim())
             .encoding(Encoding::HexLower)
             .content([Part::Timestamp, Part::literal("."), Part::Body])
             .timestamp(
