@@ -226,14 +226,6 @@ impl<'a> Delivery<'a> {
         }
     }
 
-    /// The header the id is read from, when it is one.
-    pub(crate) fn id_header(&self) -> Option<&'static str> {
-        match self.id {
-            Field::Header(name) => Some(name),
-            _ => None,
-        }
-    }
-
     pub(crate) fn with_id(mut self, id: Field<'a>) -> Self {
         self.set_id(id);
         self

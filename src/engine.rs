@@ -940,6 +940,25 @@ fn select<'a>(scheme: &Scheme, headers: &'a dyn Headers) -> (bool, Option<Lookup
     }
 }
 
+/// Refuses any of `others` beside the header set in use.
+#[inline(never)]
+fn unmixed(
+    headers: &dyn Headers,
+    others: &'static [&'static str],
+    problem: &'static str,
+) -> Result<(), Error> {
+    match others
+        .iter()
+        .find(|name| headers.lookup(name) != Lookup::Missing)
+    {
+        Some(name) => Err(Error::MalformedHeader {
+            name: HeaderName::from_static(name),
+            problem,
+        }),
+        None => Ok(()),
+    }
+}
+
 fn needs(what: &'static str) -> Error {
     Error::InvalidConfig(what)
 }
@@ -1375,11 +1394,16 @@ impl<S: Sender> Verifier<S> {
         now: SystemTime,
     ) -> Result<Delivery<'a>, Error> {
         let window = live.timestamp.as_ref();
-        if scheme.is_plain_body() {
+        let verified = if scheme.is_plain_body() {
             self.verify_scheme::<true>(scheme, window, incoming, signature, now)
         } else {
             self.verify_scheme::<false>(scheme, window, incoming, signature, now)
+        };
+        let (others, problem) = scheme.unmixed;
+        if verified.is_ok() && !others.is_empty() {
+            unmixed(incoming.headers, others, problem)?;
         }
+        verified
     }
 
     #[inline(always)]

@@ -817,6 +817,10 @@ pub struct Scheme {
     /// `svix-*` for `webhook-*`): chosen when this scheme's signature
     /// header is absent and the other's is present, never mixed.
     pub(crate) fallback: Option<Fallback>,
+    /// Headers that must not come with this header set, and the problem
+    /// reported for one that does: a fallback set whose sender never mixes
+    /// it with the primary set's metadata (Shopify).
+    pub(crate) unmixed: (&'static [&'static str], &'static str),
     /// The unsigned GET challenge the sender makes, if any.
     pub(crate) challenge: Option<Challenge>,
     /// The content may leave out the body: only for built-in senders whose
@@ -938,6 +942,7 @@ impl Scheme {
         signature_last: false,
         ping_event: None,
         fallback: None,
+        unmixed: (&[], ""),
         challenge: None,
         body_covered_elsewhere: false,
     };

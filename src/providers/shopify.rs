@@ -46,14 +46,10 @@
 //! # Ok::<(), hooksig::Error>(())
 //! ```
 
-use std::time::SystemTime;
-
 use crate::engine::{sealed, Sender, Verifier};
-use crate::error::HeaderName;
-use crate::headers::{Headers, Lookup};
 use crate::provider::{self, Outgoing};
 use crate::scheme::{Encoding, Fallback, Scheme, Signature, Source};
-use crate::{Delivery, Error, Incoming};
+use crate::Error;
 
 /// The signature header, `X-Shopify-Hmac-Sha256`.
 pub const SIGNATURE_HEADER: &str = "x-shopify-hmac-sha256";
@@ -119,29 +115,19 @@ const SCHEME: &Scheme = &Scheme {
 };
 
 /// The unprefixed set: `Shopify-Hmac-Sha256`, `Shopify-Event-Id` and
-/// `Shopify-Topic`.
+/// `Shopify-Topic`, never mixed with the `X-Shopify-*` metadata (the common
+/// `X-Shopify-*` delivery costs no further lookup).
 const UNPREFIXED: &Scheme = &Scheme {
     signature: Signature::plain_static(NEW_SIGNATURE_HEADER, ""),
     encoding: Encoding::Base64,
     id: Source::header(NEW_EVENT_ID_HEADER),
     event: Source::header(NEW_TOPIC_HEADER),
+    unmixed: (
+        &OLD_METADATA,
+        "comes with the unprefixed `shopify-hmac-sha256`: the header sets are not mixed",
+    ),
     ..Scheme::HMAC_SHA256
 };
-
-/// Refuses `X-Shopify-*` metadata beside the unprefixed set.
-#[inline(never)]
-fn unmixed(headers: &dyn Headers) -> Result<(), Error> {
-    for name in OLD_METADATA {
-        if headers.lookup(name) != Lookup::Missing {
-            return Err(Error::MalformedHeader {
-                name: HeaderName::from_static(name),
-                problem:
-                    "comes with the unprefixed `shopify-hmac-sha256`: the header sets are not mixed",
-            });
-        }
-    }
-    Ok(())
-}
 
 impl sealed::Sealed for Spec {}
 
@@ -155,23 +141,6 @@ impl Sender for Spec {
 
     fn fixed() -> Option<&'static Scheme> {
         Some(SCHEME)
-    }
-
-    /// An unprefixed signature with `X-Shopify-*` metadata mixes the sets.
-    #[inline]
-    fn finish<'a>(
-        &self,
-        delivery: &mut Delivery<'a>,
-        incoming: &Incoming<'a>,
-        _now: SystemTime,
-    ) -> Result<(), Error> {
-        // Only the unprefixed set (its id header tells) can be mixed; the
-        // common `X-Shopify-*` delivery costs no further lookup.
-        if delivery.id_header() == Some(NEW_EVENT_ID_HEADER) {
-            unmixed(incoming.headers())
-        } else {
-            Ok(())
-        }
     }
 
     /// The shop and API version, which Shopify's own libraries require.
