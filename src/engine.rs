@@ -1711,7 +1711,7 @@ mod tests {
 
     use super::*;
     use crate::scheme::Encoding;
-    use crate::{github, shopify, slack, stripe, Provider};
+    use crate::{github, shopify, slack, standard, stripe, Provider};
 
     /// Each sender with a constant scheme is built to run it, keeps running
     /// it under a changed tolerance, and `scheme()` is that constant.
@@ -1728,6 +1728,7 @@ mod tests {
         check::<stripe::Spec>();
         check::<slack::Spec>();
         check::<shopify::Spec>();
+        check::<standard::Spec>();
     }
 
     /// The constant's own window is not the verifier's: a changed tolerance

@@ -1012,11 +1012,6 @@ impl Scheme {
         self
     }
 
-    pub(crate) fn fallback(mut self, other: Scheme) -> Self {
-        self.fallback = Some(Fallback::Owned(Box::new(other)));
-        self
-    }
-
     /// The algorithm.
     #[must_use]
     pub fn algorithm(&self) -> Algorithm {
@@ -1209,10 +1204,11 @@ mod tests {
         assert!(plain.is_plain_body());
         assert!(plain.clone().id(Id::header_static("x-id")).is_plain_body());
         // A fallback header set is chosen first, then verified by its shape.
-        assert!(plain
-            .clone()
-            .fallback(Scheme::hmac_sha256())
-            .is_plain_body());
+        assert!(Scheme {
+            fallback: Some(Fallback::Owned(Box::new(Scheme::hmac_sha256()))),
+            ..plain.clone()
+        }
+        .is_plain_body());
         let others = [
             plain.clone().content([Part::literal("v0:"), Part::Body]),
             plain

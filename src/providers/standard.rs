@@ -94,12 +94,13 @@
 //! # Ok::<(), hooksig::Error>(())
 //! ```
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use crate::engine::{sealed, Sender, Verifier};
 use crate::error::HeaderName;
 use crate::scheme::{
-    Algorithm, Encoding, Id, KeyFormat, Part, Scheme, Signature, Syntax, Timestamp,
+    Algorithm, Encoding, Fallback, KeyFormat, Part, Scheme, Signature, Source, Syntax, Timestamp,
 };
 use crate::Error;
 
@@ -121,38 +122,61 @@ pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
 /// longer header is malformed.
 pub const MAX_SIGNATURES: usize = crate::engine::MAX_SIGNATURES;
 
-/// The HMAC (`v1`) scheme under one set of header names.
-fn names(id: &'static str, timestamp: &'static str, signature: &'static str) -> Scheme {
-    names_of(Algorithm::HmacSha256, "v1", id, timestamp, signature).key(KeyFormat::Whsec)
-}
+/// The Standard Webhooks scheme, `webhook-signature: v1,<base64> …` over
+/// `{id}.{timestamp}.{body}`, with Svix's `svix-*` names accepted when no
+/// `webhook-signature` is present (never mixed).
+const SCHEME: &Scheme = &names_of(
+    Algorithm::HmacSha256,
+    KeyFormat::Whsec,
+    "v1",
+    [ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER],
+    Some(Fallback::Static(SVIX)),
+);
+
+/// The scheme under Svix's names.
+const SVIX: &Scheme = &names_of(
+    Algorithm::HmacSha256,
+    KeyFormat::Whsec,
+    "v1",
+    [SVIX_ID_HEADER, SVIX_TIMESTAMP_HEADER, SVIX_SIGNATURE_HEADER],
+    None,
+);
+
+/// What every Standard Webhooks signature covers.
+const CONTENT: &[Part] = &[
+    Part::Id,
+    Part::literal("."),
+    Part::Timestamp,
+    Part::literal("."),
+    Part::Body,
+];
 
 /// The scheme of `algorithm` and entry `version` under one set of header
-/// names.
-fn names_of(
+/// names (id, timestamp, signature).
+const fn names_of(
     algorithm: Algorithm,
+    key: KeyFormat,
     version: &'static str,
-    id: &'static str,
-    timestamp: &'static str,
-    signature: &'static str,
+    [id, timestamp, signature]: [&'static str; 3],
+    fallback: Option<Fallback>,
 ) -> Scheme {
-    Scheme::new(algorithm)
-        .signature(Signature {
+    Scheme {
+        algorithm,
+        signature: Signature {
             header: HeaderName::from_static(signature),
             syntax: Syntax::Entries {
-                version: std::borrow::Cow::Borrowed(version),
+                version: Cow::Borrowed(version),
             },
-        })
-        .encoding(Encoding::Base64)
-        .content([
-            Part::Id,
-            Part::literal("."),
-            Part::Timestamp,
-            Part::literal("."),
-            Part::Body,
-        ])
-        .timestamp(Timestamp::header_static(timestamp).tolerance(DEFAULT_TOLERANCE))
-        .id(Id::signed_header_static(id))
-        .signature_last()
+        },
+        encoding: Encoding::Base64,
+        content: Cow::Borrowed(CONTENT),
+        timestamp: Some(Timestamp::header_static(timestamp).tolerance(DEFAULT_TOLERANCE)),
+        key,
+        id: Source::SignedHeader(HeaderName::from_static(id)),
+        signature_last: true,
+        fallback,
+        ..Scheme::HMAC_SHA256
+    }
 }
 
 /// The Standard Webhooks scheme, for [`StandardWebhooks`].
@@ -165,15 +189,12 @@ impl Sender for Spec {
     const NAME: &'static str = "standard-webhooks";
     const TYPE_NAME: &'static str = "StandardWebhooks";
 
-    /// `webhook-signature: v1,<base64> …` over `{id}.{timestamp}.{body}`,
-    /// with Svix's `svix-*` names accepted when no `webhook-signature` is
-    /// present (never mixed).
     fn scheme() -> Scheme {
-        names(ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER).fallback(names(
-            SVIX_ID_HEADER,
-            SVIX_TIMESTAMP_HEADER,
-            SVIX_SIGNATURE_HEADER,
-        ))
+        SCHEME.clone()
+    }
+
+    fn fixed() -> Option<&'static Scheme> {
+        Some(SCHEME)
     }
 
     fn set_tolerance(&mut self, scheme: &mut Scheme, tolerance: Duration) {
@@ -264,14 +285,23 @@ impl Verifier<Spec> {
     #[cfg(feature = "ed25519")]
     #[cfg_attr(docsrs, doc(cfg(feature = "ed25519")))]
     pub fn ed25519(public_key: impl AsRef<[u8]>) -> Result<Self, Error> {
-        let v1a = |id, timestamp, signature| {
-            names_of(Algorithm::Ed25519, "v1a", id, timestamp, signature)
+        let v1a = |names, fallback| {
+            names_of(
+                Algorithm::Ed25519,
+                KeyFormat::AsTyped,
+                "v1a",
+                names,
+                fallback,
+            )
         };
-        let scheme = v1a(ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER).fallback(v1a(
-            SVIX_ID_HEADER,
-            SVIX_TIMESTAMP_HEADER,
-            SVIX_SIGNATURE_HEADER,
-        ));
+        let svix = v1a(
+            [SVIX_ID_HEADER, SVIX_TIMESTAMP_HEADER, SVIX_SIGNATURE_HEADER],
+            None,
+        );
+        let scheme = v1a(
+            [ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER],
+            Some(Fallback::Owned(Box::new(svix))),
+        );
         Verifier::build(scheme, Spec, public_key.as_ref())
     }
 
