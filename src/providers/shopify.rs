@@ -19,11 +19,11 @@
 //! names: `shopify-hmac-sha256`, `shopify-topic`, `shopify-event-id`, …
 //! ([`NEW_SIGNATURE_HEADER`]). hooksig accepts either set, never a mix:
 //! the unprefixed set is read only when `X-Shopify-Hmac-Sha256` is absent,
-//! and then [`Delivery::id`] is `shopify-event-id` and
-//! [`Delivery::event`] is `shopify-topic`; an unprefixed signature that
-//! arrives with `X-Shopify-Topic`, `X-Shopify-Webhook-Id` or
-//! `X-Shopify-Event-Id` is malformed (400), so metadata is never taken
-//! from the other set.
+//! and then [`Delivery::id`](crate::Delivery::id) is `shopify-event-id`
+//! and [`Delivery::event`](crate::Delivery::event) is `shopify-topic`; an
+//! unprefixed signature that arrives with `X-Shopify-Topic`,
+//! `X-Shopify-Webhook-Id` or `X-Shopify-Event-Id` is malformed (400), so
+//! metadata is never taken from the other set.
 //!
 //! Shopify signs no timestamp, so there is no replay window (and no
 //! `tolerance` option): deduplicate on [`Delivery::id`](crate::Delivery::id)
@@ -72,7 +72,7 @@ pub const NEW_SIGNATURE_HEADER: &str = "shopify-hmac-sha256";
 /// The event webhooks' topic header, `shopify-topic`. Not signed.
 pub const NEW_TOPIC_HEADER: &str = "shopify-topic";
 /// The event webhooks' event id header, `shopify-event-id`, the
-/// [`Delivery::id`] of that set. Not signed.
+/// [`Delivery::id`](crate::Delivery::id) of that set. Not signed.
 pub const NEW_EVENT_ID_HEADER: &str = "shopify-event-id";
 /// The shop `sign_headers` names unless told otherwise
 /// ([`Shopify::shop_domain`]).
